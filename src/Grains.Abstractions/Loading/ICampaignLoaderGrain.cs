@@ -1,0 +1,11 @@
+namespace AdManager.Grains.Abstractions.Loading;
+
+/// <summary>
+/// The CampaignMgmtService of the sequence diagram: validates a campaign batch and upserts it into
+/// <c>campaign_metadata</c> (PostgreSQL) and <c>CampaignPerformanceLogs</c> (DynamoDB). Stateless.
+/// </summary>
+public interface ICampaignLoaderGrain : IGrainWithIntegerKey
+{
+    /// <summary>Upserts the batch by key; safe to repeat (same batch, same result, no duplicates).</summary>
+    Task<BatchResult> Load(CampaignBatch batch);
+}

@@ -1,0 +1,11 @@
+namespace AdManager.Grains.Abstractions.Loading;
+
+/// <summary>
+/// The ProductCatalogService of the sequence diagram: validates a catalog batch and upserts it into
+/// <c>catalog_metadata</c> (PostgreSQL) and <c>ProductFeeds</c> (DynamoDB). Stateless.
+/// </summary>
+public interface ICatalogLoaderGrain : IGrainWithIntegerKey
+{
+    /// <summary>Upserts the batch by key; safe to repeat (same batch, same result, no duplicates).</summary>
+    Task<BatchResult> Load(CatalogBatch batch);
+}

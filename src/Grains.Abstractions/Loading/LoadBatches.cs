@@ -1,0 +1,43 @@
+using AdManager.Grains.Abstractions.Records;
+
+namespace AdManager.Grains.Abstractions.Loading;
+
+/// <summary>A batch of campaign data for the CampaignLoader (step 4.6.1.1). Either list may be empty.</summary>
+[GenerateSerializer, Immutable, Alias("AdManager.CampaignBatch")]
+public sealed record CampaignBatch(
+    [property: Id(0)] Guid JobId,
+    [property: Id(1)] int BatchNo,
+    [property: Id(2)] DateTimeOffset MigratedAt,
+    [property: Id(3)] IReadOnlyList<CampaignRecord> Campaigns,
+    [property: Id(4)] IReadOnlyList<PerformanceRecord> Performance);
+
+/// <summary>A batch of catalog data for the CatalogLoader (step 4.6.2.1). Either list may be empty.</summary>
+[GenerateSerializer, Immutable, Alias("AdManager.CatalogBatch")]
+public sealed record CatalogBatch(
+    [property: Id(0)] Guid JobId,
+    [property: Id(1)] int BatchNo,
+    [property: Id(2)] DateTimeOffset MigratedAt,
+    [property: Id(3)] IReadOnlyList<CatalogRecord> Catalogs,
+    [property: Id(4)] IReadOnlyList<ProductRecord> Products);
+
+/// <summary>Outcome of a batch as a whole.</summary>
+public enum BatchStatus
+{
+    Succeeded = 0,
+    PartiallyFailed = 1,
+    Failed = 2,
+}
+
+/// <summary>A record a loader refused, by key.</summary>
+[GenerateSerializer, Immutable, Alias("AdManager.RecordError")]
+public sealed record RecordError(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Error);
+
+/// <summary>The loader's answer (batchstatus, errors).</summary>
+[GenerateSerializer, Immutable, Alias("AdManager.BatchResult")]
+public sealed record BatchResult(
+    [property: Id(0)] int BatchNo,
+    [property: Id(1)] BatchStatus Status,
+    [property: Id(2)] int Written,
+    [property: Id(3)] IReadOnlyList<RecordError> Errors);
