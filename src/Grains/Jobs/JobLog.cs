@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace AdManager.Grains.Jobs;
+
+internal static partial class JobLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Job {JobId} submitted: source {SourceKind}, data types {DataTypes}")]
+    public static partial void Submitted(ILogger logger, Guid jobId, string sourceKind, string dataTypes);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Job {JobId} status {Status}")]
+    public static partial void StatusChanged(ILogger logger, Guid jobId, string status);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Job {JobId} running from {Status}")]
+    public static partial void Running(ILogger logger, Guid jobId, string status);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Job {JobId} phase Extracting entity {Entity}: {Read} read, {Rejected} rejected, {Skipped} out of scope")]
+    public static partial void EntityExtracted(ILogger logger, Guid jobId, string entity, long read, long rejected, long skipped);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Job {JobId} phase Loading {Entity} batch {BatchNo}: {Written} written ({Completed}/{Total} batches)")]
+    public static partial void BatchLoaded(ILogger logger, Guid jobId, string entity, int batchNo, int written, int completed, int total);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Job {JobId} finished {Status} {Error}")]
+    public static partial void Finished(ILogger logger, Guid jobId, string status, string error);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Job {JobId} cancel requested")]
+    public static partial void CancelRequested(ILogger logger, Guid jobId);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Job {JobId} start-event stream error {ErrorType}")]
+    public static partial void StreamError(ILogger logger, Guid jobId, string errorType);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Job {JobId} pausing for deactivation: {Reason}")]
+    public static partial void Pausing(ILogger logger, Guid jobId, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Job {JobId} paused in {Status}; it resumes from its checkpoint")]
+    public static partial void Paused(ILogger logger, Guid jobId, string status);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "Job {JobId} failed in {Status}")]
+    public static partial void Crashed(ILogger logger, Guid jobId, string status, Exception exception);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Job {JobId}: staging cleanup failed ({ErrorType}); rows stay until the next run")]
+    public static partial void StagingCleanupFailed(ILogger logger, Guid jobId, string errorType);
+}

@@ -1,0 +1,154 @@
+using AdManager.Grains.Abstractions;
+using AdManager.Grains.Abstractions.Jobs;
+using AdManager.Grains.Stores.Postgres;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace AdManager.Grains.Jobs;
+
+/// <summary>
+/// One migration job. Submission persists the job and publishes its start event; the event (delivered
+/// durably, at least once) or the resume reminder starts the pipeline, which continues from the last
+/// persisted checkpoint wherever the grain is activated.
+/// </summary>
+[ImplicitStreamSubscription(MigrationNames.StartJobNamespace)]
+public sealed partial class MigrationJobGrain(
+    [PersistentState("job", MigrationNames.JobStorage)] IPersistentState<JobState> state,
+    JobIndexStore index,
+    JobPipeline pipeline,
+    IOptions<JobRunOptions> options,
+    ILogger<MigrationJobGrain> logger)
+    : Grain, IMigrationJobGrain, IStreamSubscriptionObserver, IAsyncObserver<StartDataMigrationJob>, IRemindable
+{
+    private const string ResumeReminder = "resume";
+
+    // Only one flow writes the state at a time: the pipeline, or a request such as Cancel.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private CancellationTokenSource? _stop;
+    private Task? _running;
+
+    private Guid JobId => this.GetPrimaryKey();
+
+    public async Task<JobSnapshot> Submit(JobConfig config, string? submittedBy)
+    {
+        if (state.State.Exists) return Snapshot();
+
+        var now = DateTimeOffset.UtcNow;
+        var s = state.State;
+        s.Config = config;
+        s.Status = JobStatus.Submitted;
+        s.SubmittedAt = now;
+        s.UpdatedAt = now;
+        s.SubmittedBy = submittedBy;
+        s.History.Add(new StatusChange(JobStatus.Submitted, now));
+        await SaveAsync();                                                    // 2.1 INSERT MigrationJob
+        await index.UpsertAsync(JobId, s.Status.ToWire(), s.SubmittedAt, s.UpdatedAt, CancellationToken.None);
+
+        // The safety net: if the start event is lost or the host dies, the reminder starts or resumes the job.
+        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
+
+        var stream = this.GetStreamProvider(MigrationNames.StreamProvider)
+            .GetStream<StartDataMigrationJob>(StreamId.Create(MigrationNames.StartJobNamespace, JobId));
+        await stream.OnNextAsync(new StartDataMigrationJob(JobId, config));  // 2.2 Publish
+        JobLog.Submitted(logger, JobId, config.Source.Kind, string.Join(",", config.Scope.DataTypes));
+        return Snapshot();
+    }
+
+    public Task<JobSnapshot?> GetSnapshot() => Task.FromResult(state.State.Exists ? Snapshot() : null);
+
+    public Task<MigrationReport?> GetReport() => Task.FromResult(state.State.Status.IsFinal() ? state.State.Report : null);
+
+    public async Task<CancelOutcome> Cancel(string? cancelledBy)
+    {
+        if (!state.State.Exists) return CancelOutcome.NotFound;
+        if (state.State.Status.IsFinal()) return CancelOutcome.AlreadyFinal;
+        if (state.State.CancelRequested) return CancelOutcome.Accepted;
+
+        await _writeGate.WaitAsync();
+        try
+        {
+            state.State.CancelRequested = true;
+            state.State.CancelledBy = cancelledBy;
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+        JobLog.CancelRequested(logger, JobId);
+        // A job that is not running right now (not started yet, or between hosts) is finished here.
+        EnsureRunning();
+        return CancelOutcome.Accepted;
+    }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<StartDataMigrationJob>().ResumeAsync(this);
+
+    /// <summary>Step 4: consume the start event. Idempotent: redelivery of a started or finished job changes nothing.</summary>
+    public Task OnNextAsync(StartDataMigrationJob item, StreamSequenceToken? token = null)
+    {
+        EnsureRunning();
+        return Task.CompletedTask;
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        JobLog.StreamError(logger, JobId, ex.GetType().Name);
+        return Task.CompletedTask;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Status.IsFinal() || !state.State.Exists)
+        {
+            await UnregisterResumeAsync();
+            return;
+        }
+        EnsureRunning();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_running is { IsCompleted: false } running)
+        {
+            JobLog.Pausing(logger, JobId, reason.Description);
+            _stop?.Cancel();
+            await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken));
+        }
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void EnsureRunning()
+    {
+        if (!state.State.Exists || state.State.Status.IsFinal() || _running is { IsCompleted: false }) return;
+        _stop = new CancellationTokenSource();
+        _running = RunAsync(_stop.Token);
+    }
+
+    private async Task UnregisterResumeAsync()
+    {
+        var reminder = await this.GetReminder(ResumeReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+
+    private async Task SaveAsync()
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            state.State.UpdatedAt = DateTimeOffset.UtcNow;
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State, _liveRead, _startedThisRun);
+}

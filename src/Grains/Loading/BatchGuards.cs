@@ -1,0 +1,29 @@
+using AdManager.Grains.Abstractions.Loading;
+using AdManager.Grains.Stores;
+
+namespace AdManager.Grains.Loading;
+
+/// <summary>
+/// The loaders' own validation ("Validate &amp; Store"): the pipeline already applied every rule of the
+/// spec, so a record failing here means a defect upstream; it is refused and named, never written.
+/// </summary>
+internal static class BatchGuards
+{
+    public static List<T> Keep<T>(IReadOnlyList<T> records, Func<T, string> key, Func<T, string?> check, List<RecordError> errors)
+    {
+        var kept = new List<T>(records.Count);
+        foreach (var record in records)
+        {
+            if (check(record) is { } problem) errors.Add(new RecordError(key(record), problem));
+            else kept.Add(record);
+        }
+        return kept;
+    }
+
+    public static BatchResult Result(int batchNo, int written, List<RecordError> errors) =>
+        new(batchNo, errors.Count == 0 ? BatchStatus.Succeeded : BatchStatus.PartiallyFailed, written, errors);
+
+    /// <summary>A batch that could not be stored at all; the error names the cause without internals.</summary>
+    public static BatchResult Failed(int batchNo, Exception ex) =>
+        new(batchNo, BatchStatus.Failed, 0, [new RecordError("*", StoreErrors.Describe(ex))]);
+}

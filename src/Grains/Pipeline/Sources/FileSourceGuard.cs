@@ -1,0 +1,75 @@
+using AdManager.Grains.Pipeline.Extract;
+using Microsoft.Extensions.Options;
+
+namespace AdManager.Grains.Pipeline.Sources;
+
+/// <summary>Where <c>file</c> sources may be read from.</summary>
+public sealed class FileSourceOptions
+{
+    public const string Section = "Sources:File";
+
+    /// <summary>
+    /// Directories under which export locations must lie. Empty means any absolute path (a developer
+    /// machine); deployments list their mounted export volumes here.
+    /// </summary>
+    public List<string> AllowedRoots { get; set; } = [];
+}
+
+/// <summary>
+/// Checks a <c>file</c> source location: absolute, no <c>..</c> segments, and (following symbolic links)
+/// inside one of the allowed roots. The API uses it to answer 400; the pipeline uses it again on the silo.
+/// </summary>
+public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
+{
+    /// <summary>Null when the location is acceptable, else the reason.</summary>
+    public string? Problem(string? location)
+    {
+        if (string.IsNullOrWhiteSpace(location)) return "location is required for a file source";
+        if (!Path.IsPathFullyQualified(location)) return "location must be an absolute path";
+        if (location.Split('/', '\\').Any(segment => segment == "..")) return "location must not contain '..' segments";
+        var roots = options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(Canonical).ToList();
+        if (roots.Count == 0) return null;
+        var target = Canonical(location);
+        return roots.Any(root => IsUnder(target, root)) ? null : "location is outside the allowed source roots";
+    }
+
+    /// <summary>The canonical directory to read, or an <see cref="ExportFileException"/> naming the problem.</summary>
+    public string Resolve(string? location)
+    {
+        if (Problem(location) is { } problem) throw new ExportFileException($"export location rejected: {problem}");
+        var full = Canonical(location!);
+        if (!Directory.Exists(full)) throw new ExportFileException($"export location '{location}' does not exist or is not a directory");
+        return full;
+    }
+
+    /// <summary>Full path with every symbolic link along it resolved, so a link cannot lead outside a root.</summary>
+    internal static string Canonical(string path)
+    {
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        if (full.Length == 0) return Path.DirectorySeparatorChar.ToString();
+        var parts = full.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        var current = Path.DirectorySeparatorChar.ToString();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = Path.Combine(current, parts[i]);
+            try
+            {
+                var info = new DirectoryInfo(next);
+                if (info.Exists && info.LinkTarget is not null)
+                {
+                    var resolved = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+                    if (resolved is not null) next = Canonical(resolved);
+                }
+            }
+            catch (IOException)
+            {
+                // Unreadable parts stay as they are; Directory.Exists fails later with a clear message.
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    private static bool IsUnder(string path, string root) =>
+        path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}

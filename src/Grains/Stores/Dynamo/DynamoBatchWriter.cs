@@ -1,0 +1,56 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Options;
+
+namespace AdManager.Grains.Stores.Dynamo;
+
+/// <summary>
+/// Puts items with BatchWriteItem, 25 per request and several requests in flight; items DynamoDB hands
+/// back as <c>UnprocessedItems</c> (throttling) are retried with exponential backoff and full jitter.
+/// A put replaces the whole item, so writing a batch again is harmless.
+/// </summary>
+public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options)
+{
+    private const int MaxItemsPerRequest = 25;
+
+    public async Task PutAsync(string table, IReadOnlyList<Dictionary<string, AttributeValue>> items, CancellationToken ct)
+    {
+        if (items.Count == 0) return;
+        var chunks = items.Chunk(MaxItemsPerRequest)
+            .Select(chunk => chunk.Select(item => new WriteRequest { PutRequest = new PutRequest { Item = item } }).ToList());
+        await Parallel.ForEachAsync(chunks,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.RequestConcurrency, CancellationToken = ct },
+            async (requests, token) => await WriteChunkAsync(table, requests, token));
+    }
+
+    private async Task WriteChunkAsync(string table, List<WriteRequest> requests, CancellationToken ct)
+    {
+        var pending = new Dictionary<string, List<WriteRequest>> { [table] = requests };
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
+            // SDK v4 answers null, not an empty map, when everything was processed.
+            if (response.UnprocessedItems is not { Count: > 0 } unprocessed) return;
+            if (attempt >= options.Value.MaxAttempts)
+            {
+                var left = unprocessed.Values.Sum(v => v.Count);
+                throw new DynamoThrottledException($"DynamoDB table {table} left {left} items unprocessed after {attempt} attempts");
+            }
+            pending = unprocessed;
+            await Task.Delay(Backoff.Jittered(attempt), ct);
+        }
+    }
+}
+
+/// <summary>DynamoDB kept refusing work (throttling) beyond the retry budget.</summary>
+public sealed class DynamoThrottledException(string message) : Exception(message);
+
+/// <summary>Exponential backoff with full jitter, capped.</summary>
+internal static class Backoff
+{
+    public static TimeSpan Jittered(int attempt, double baseMs = 50, double capMs = 5_000)
+    {
+        var ceiling = Math.Min(capMs, baseMs * Math.Pow(2, attempt - 1));
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+    }
+}

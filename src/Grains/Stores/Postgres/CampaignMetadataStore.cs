@@ -1,0 +1,79 @@
+using AdManager.Grains.Abstractions.Records;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AdManager.Grains.Stores.Postgres;
+
+/// <summary>
+/// <c>campaign_metadata</c>: batch upsert by campaign_id through binary COPY into a temporary table and
+/// one set-based <c>INSERT ... ON CONFLICT</c>, so a batch costs two round trips whatever its size.
+/// </summary>
+public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
+{
+    public async Task UpsertAsync(IReadOnlyList<CampaignRecord> records, Guid jobId, DateTimeOffset migratedAt, CancellationToken ct)
+    {
+        if (records.Count == 0) return;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE campaign_load (LIKE campaign_metadata INCLUDING DEFAULTS) ON COMMIT DROP", connection, tx))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY campaign_load (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, migration_job_id, migrated_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            var migrated = migratedAt.UtcDateTime;
+            foreach (var r in records)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.CampaignId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.MerchantId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Name, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Status, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.DailyBudgetMicros, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.Currency, NpgsqlDbType.Char, ct);
+                await copy.WriteAsync(r.StartDate, NpgsqlDbType.Date, ct);
+                if (r.EndDate is { } end) await copy.WriteAsync(end, NpgsqlDbType.Date, ct);
+                else await copy.WriteNullAsync(ct);
+                await copy.WriteAsync(r.TargetingJson, NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(jobId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(migrated, NpgsqlDbType.TimestampTz, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+
+        await using (var merge = new NpgsqlCommand("""
+            INSERT INTO campaign_metadata AS t
+            SELECT * FROM campaign_load
+            ON CONFLICT (campaign_id) DO UPDATE SET
+                merchant_id = EXCLUDED.merchant_id, name = EXCLUDED.name, status = EXCLUDED.status,
+                daily_budget_micros = EXCLUDED.daily_budget_micros, currency = EXCLUDED.currency,
+                start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date, targeting = EXCLUDED.targeting,
+                source_modified_at = EXCLUDED.source_modified_at, migration_job_id = EXCLUDED.migration_job_id,
+                migrated_at = EXCLUDED.migrated_at
+            """, connection, tx))
+        {
+            await merge.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Reads the target back for the job's loaded campaigns: how many carry this job's id, and how many
+    /// of those equal the staged record in every stored column. Up to <paramref name="sampleSize"/> differing keys.
+    /// </summary>
+    public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
+        TargetComparison.RunAsync(dataSource, """
+            SELECT s.campaign_id AS key,
+                   t.campaign_id IS NOT NULL AND t.migration_job_id = $1 AS found,
+                   t.campaign_id IS NOT NULL AND t.migration_job_id = $1 AND
+                   (s.merchant_id, s.name, s.status, s.daily_budget_micros, s.currency, s.start_date, s.end_date, s.targeting, s.source_modified_at)
+                   IS NOT DISTINCT FROM
+                   (t.merchant_id, t.name, t.status, t.daily_budget_micros, t.currency, t.start_date, t.end_date, t.targeting, t.source_modified_at) AS same
+            FROM stage_campaigns s LEFT JOIN campaign_metadata t ON t.campaign_id = s.campaign_id
+            WHERE s.job_id = $1 AND s.outcome = 0
+            """, jobId, sampleSize, ct);
+}

@@ -1,0 +1,68 @@
+using AdManager.Grains.Abstractions.Records;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AdManager.Grains.Stores.Postgres;
+
+/// <summary><c>catalog_metadata</c>: batch upsert by catalog_id, the same way as <see cref="CampaignMetadataStore"/>.</summary>
+public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
+{
+    public async Task UpsertAsync(IReadOnlyList<CatalogRecord> records, Guid jobId, DateTimeOffset migratedAt, CancellationToken ct)
+    {
+        if (records.Count == 0) return;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE catalog_load (LIKE catalog_metadata INCLUDING DEFAULTS) ON COMMIT DROP", connection, tx))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY catalog_load (catalog_id, merchant_id, name, country, default_currency, product_count, source_modified_at, migration_job_id, migrated_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            var migrated = migratedAt.UtcDateTime;
+            foreach (var r in records)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(r.CatalogId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.MerchantId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Name, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(r.Country, NpgsqlDbType.Char, ct);
+                await copy.WriteAsync(r.DefaultCurrency, NpgsqlDbType.Char, ct);
+                await copy.WriteAsync(r.ProductCount, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(jobId, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(migrated, NpgsqlDbType.TimestampTz, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+
+        await using (var merge = new NpgsqlCommand("""
+            INSERT INTO catalog_metadata AS t
+            SELECT * FROM catalog_load
+            ON CONFLICT (catalog_id) DO UPDATE SET
+                merchant_id = EXCLUDED.merchant_id, name = EXCLUDED.name, country = EXCLUDED.country,
+                default_currency = EXCLUDED.default_currency, product_count = EXCLUDED.product_count,
+                source_modified_at = EXCLUDED.source_modified_at, migration_job_id = EXCLUDED.migration_job_id,
+                migrated_at = EXCLUDED.migrated_at
+            """, connection, tx))
+        {
+            await merge.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Reads the target back for the job's loaded catalogs (see <see cref="CampaignMetadataStore.CompareAsync"/>).</summary>
+    public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
+        TargetComparison.RunAsync(dataSource, """
+            SELECT s.catalog_id AS key,
+                   t.catalog_id IS NOT NULL AND t.migration_job_id = $1 AS found,
+                   t.catalog_id IS NOT NULL AND t.migration_job_id = $1 AND
+                   (s.merchant_id, s.name, s.country, s.default_currency, s.product_count, s.source_modified_at)
+                   IS NOT DISTINCT FROM
+                   (t.merchant_id, t.name, t.country, t.default_currency, t.product_count, t.source_modified_at) AS same
+            FROM stage_catalogs s LEFT JOIN catalog_metadata t ON t.catalog_id = s.catalog_id
+            WHERE s.job_id = $1 AND s.outcome = 0
+            """, jobId, sampleSize, ct);
+}

@@ -1,0 +1,129 @@
+using AdManager.Grains.Abstractions.Records;
+using AdManager.Grains.Pipeline.Schema;
+using Npgsql;
+
+namespace AdManager.Grains.Stores.Postgres;
+
+/// <summary>Reads a resolved job's staging: outcome counts, and the loaded records batch by batch.</summary>
+public sealed class StagingReader(NpgsqlDataSource dataSource)
+{
+    /// <summary>Superseded and to-be-loaded counts, and the number of batches, for one entity.</summary>
+    public async Task<(long Superseded, long Loaded, int Batches)> CountAsync(Guid jobId, EntityKind entity, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT count(*) FILTER (WHERE outcome = 1), count(*) FILTER (WHERE outcome = 0), COALESCE(max(batch_no) + 1, 0)
+            FROM {StagingTables.Name(entity)} WHERE job_id = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2));
+    }
+
+    /// <summary>Rejections of the job per entity and reason.</summary>
+    public async Task<Dictionary<EntityKind, Dictionary<string, long>>> RejectionsByReasonAsync(Guid jobId, CancellationToken ct)
+    {
+        var result = EntitySchema.All.ToDictionary(e => e.Kind, _ => new Dictionary<string, long>(StringComparer.Ordinal));
+        await using var command = dataSource.CreateCommand(
+            "SELECT entity, reason, count(*) FROM migration_rejections WHERE job_id = $1 GROUP BY entity, reason ORDER BY entity, reason");
+        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result[(EntityKind)reader.GetInt16(0)][reader.GetString(1)] = reader.GetInt64(2);
+        }
+        return result;
+    }
+
+    public async Task<List<CampaignRecord>> CampaignBatchAsync(Guid jobId, int batchNo, CancellationToken ct)
+    {
+        var list = new List<CampaignRecord>();
+        await using var reader = await BatchReaderAsync("""
+            SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting::text, source_modified_at
+            FROM stage_campaigns WHERE job_id = $1 AND batch_no = $2 ORDER BY campaign_id
+            """, jobId, batchNo, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new CampaignRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+                reader.GetString(5), reader.GetFieldValue<DateOnly>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7),
+                reader.GetString(8), Utc(reader.GetFieldValue<DateTime>(9))));
+        }
+        return list;
+    }
+
+    public async Task<List<PerformanceRecord>> PerformanceBatchAsync(Guid jobId, int batchNo, CancellationToken ct)
+    {
+        var list = new List<PerformanceRecord>();
+        await using var reader = await BatchReaderAsync("""
+            SELECT campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions
+            FROM stage_performance WHERE job_id = $1 AND batch_no = $2 ORDER BY campaign_id, date
+            """, jobId, batchNo, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new PerformanceRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2),
+                reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+        }
+        return list;
+    }
+
+    public async Task<List<CatalogRecord>> CatalogBatchAsync(Guid jobId, int batchNo, CancellationToken ct)
+    {
+        var list = new List<CatalogRecord>();
+        await using var reader = await BatchReaderAsync("""
+            SELECT catalog_id, merchant_id, name, country, default_currency, source_modified_at, product_count
+            FROM stage_catalogs WHERE job_id = $1 AND batch_no = $2 ORDER BY catalog_id
+            """, jobId, batchNo, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new CatalogRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                Utc(reader.GetFieldValue<DateTime>(5)), reader.GetInt64(6)));
+        }
+        return list;
+    }
+
+    public async Task<List<ProductRecord>> ProductBatchAsync(Guid jobId, int batchNo, CancellationToken ct)
+    {
+        var list = new List<ProductRecord>();
+        await using var reader = await BatchReaderAsync("""
+            SELECT product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency,
+                   availability, gtin, link, image_link, source_modified_at
+            FROM stage_products WHERE job_id = $1 AND batch_no = $2 ORDER BY catalog_id, product_id
+            """, jobId, batchNo, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new ProductRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(5),
+                reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetString(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11), Utc(reader.GetFieldValue<DateTime>(12))));
+        }
+        return list;
+    }
+
+    /// <summary>Drops the job's staging rows once it is final; its rejections stay for the API.</summary>
+    public async Task DeleteStagingAsync(Guid jobId, CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        foreach (var entity in EntitySchema.All)
+        {
+            var command = new NpgsqlBatchCommand($"DELETE FROM {StagingTables.Name(entity.Kind)} WHERE job_id = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<NpgsqlDataReader> BatchReaderAsync(string sql, Guid jobId, int batchNo, CancellationToken ct)
+    {
+        var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        command.Parameters.Add(new NpgsqlParameter { Value = batchNo });
+        return await command.ExecuteReaderAsync(System.Data.CommandBehavior.CloseConnection, ct);
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

@@ -1,0 +1,125 @@
+using AdManager.Grains.Pipeline.Schema;
+using Npgsql;
+
+namespace AdManager.Grains.Stores.Postgres;
+
+/// <summary>
+/// The cross-record rules of the legacy-export spec, set-based over a job's staging rows:
+/// references (rule 4, checked against parents that end as loaded), superseding duplicates (rule 5),
+/// the product currency default and <c>product_count</c>, then batch numbers in key order.
+/// Every statement is idempotent, so a job that died half-way through resolves again from the top.
+/// </summary>
+public sealed class StagingResolver(NpgsqlDataSource dataSource)
+{
+    private const short Superseded = 1;
+    private const short RejectedByReference = 2;
+
+    /// <summary>Deletes whatever an interrupted extraction left for an entity, so it can be read again.</summary>
+    public async Task ResetEntityAsync(Guid jobId, EntityKind entity, CancellationToken ct)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(Command($"DELETE FROM {StagingTables.Name(entity)} WHERE job_id = $1", jobId));
+        batch.BatchCommands.Add(Command("DELETE FROM migration_rejections WHERE job_id = $1 AND entity = $2", jobId, (short)entity));
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Resolves all entities of the job in parent-before-child order and numbers the batches.</summary>
+    public async Task ResolveAsync(Guid jobId, int batchSize, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+
+        // Clear an earlier, interrupted resolution: reference rejections and outcomes are recomputed.
+        await ExecAsync(connection, "DELETE FROM migration_rejections WHERE job_id = $1 AND phase = 1", ct, jobId);
+        foreach (var entity in EntitySchema.All)
+        {
+            await ExecAsync(connection, $"UPDATE {StagingTables.Name(entity.Kind)} SET outcome = 0, batch_no = NULL WHERE job_id = $1", ct, jobId);
+        }
+        await ExecAsync(connection, "UPDATE stage_catalogs SET product_count = 0 WHERE job_id = $1", ct, jobId);
+
+        await SupersedeAsync(connection, jobId, "stage_campaigns", "campaign_id", "source_modified_at DESC, line DESC", ct);
+        await RejectChildrenAsync(connection, jobId, EntityKind.CampaignPerformance, "stage_performance", "record_key", "stage_campaigns", "campaign_id", ct);
+        await SupersedeAsync(connection, jobId, "stage_performance", "campaign_id, date", "line DESC", ct);
+
+        await SupersedeAsync(connection, jobId, "stage_catalogs", "catalog_id", "source_modified_at DESC, line DESC", ct);
+        await RejectChildrenAsync(connection, jobId, EntityKind.Products, "stage_products", "product_id", "stage_catalogs", "catalog_id", ct);
+        await SupersedeAsync(connection, jobId, "stage_products", "catalog_id, product_id", "source_modified_at DESC, line DESC", ct);
+
+        await ExecAsync(connection, """
+            UPDATE stage_products p SET currency = c.default_currency
+            FROM stage_catalogs c
+            WHERE p.job_id = $1 AND p.outcome = 0 AND p.currency IS NULL
+              AND c.job_id = $1 AND c.outcome = 0 AND c.catalog_id = p.catalog_id
+            """, ct, jobId);
+        await ExecAsync(connection, """
+            UPDATE stage_catalogs c SET product_count = n.count
+            FROM (SELECT catalog_id, count(*) AS count FROM stage_products WHERE job_id = $1 AND outcome = 0 GROUP BY catalog_id) n
+            WHERE c.job_id = $1 AND c.outcome = 0 AND c.catalog_id = n.catalog_id
+            """, ct, jobId);
+
+        foreach (var entity in EntitySchema.All)
+        {
+            var table = StagingTables.Name(entity.Kind);
+            await ExecAsync(connection, $"""
+                UPDATE {table} s SET batch_no = r.batch_no
+                FROM (SELECT line, ((row_number() OVER (ORDER BY {StagingTables.KeyColumns(entity.Kind)}) - 1) / $2)::int AS batch_no
+                      FROM {table} WHERE job_id = $1 AND outcome = 0) r
+                WHERE s.job_id = $1 AND s.line = r.line
+                """, ct, jobId, batchSize);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private static Task SupersedeAsync(NpgsqlConnection connection, Guid jobId, string table, string key, string order, CancellationToken ct) =>
+        ExecAsync(connection, $"""
+            UPDATE {table} s SET outcome = {Superseded}
+            FROM (SELECT line, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rn
+                  FROM {table} WHERE job_id = $1 AND outcome = 0) r
+            WHERE s.job_id = $1 AND s.line = r.line AND r.rn > 1
+            """, ct, jobId);
+
+    /// <summary>
+    /// Children whose parent did not end as loaded are <c>orphan:</c>; children whose loaded parent
+    /// belongs to another merchant are <c>invalid_value:merchant_id</c>. Both become rejections.
+    /// </summary>
+    private static async Task RejectChildrenAsync(NpgsqlConnection connection, Guid jobId, EntityKind child, string childTable,
+        string keyExpression, string parentTable, string parentKey, CancellationToken ct)
+    {
+        await ExecAsync(connection, $"""
+            WITH bad AS (
+                UPDATE {childTable} s SET outcome = {RejectedByReference}
+                WHERE s.job_id = $1 AND s.outcome = 0
+                  AND NOT EXISTS (SELECT 1 FROM {parentTable} p WHERE p.job_id = $1 AND p.outcome = 0 AND p.{parentKey} = s.{parentKey})
+                RETURNING s.line, s.{keyExpression} AS record_key, s.{parentKey} AS parent)
+            INSERT INTO migration_rejections (job_id, entity, line, record_key, reason, detail, phase)
+            SELECT $1, $2, line, record_key, 'orphan:{parentKey}', 'no loaded ' || $3 || ' ''' || left(parent, 64) || ''' in this job', 1 FROM bad
+            """, ct, jobId, (short)child, parentKey == "campaign_id" ? "campaign" : "catalog");
+        await ExecAsync(connection, $"""
+            WITH bad AS (
+                UPDATE {childTable} s SET outcome = {RejectedByReference}
+                FROM {parentTable} p
+                WHERE s.job_id = $1 AND s.outcome = 0 AND p.job_id = $1 AND p.outcome = 0
+                  AND p.{parentKey} = s.{parentKey} AND p.merchant_id <> s.merchant_id
+                RETURNING s.line, s.{keyExpression} AS record_key, s.merchant_id AS own, p.merchant_id AS parent_merchant)
+            INSERT INTO migration_rejections (job_id, entity, line, record_key, reason, detail, phase)
+            SELECT $1, $2, line, record_key, 'invalid_value:merchant_id',
+                   'belongs to merchant ''' || left(own, 64) || ''' but its ' || $3 || ' to ''' || left(parent_merchant, 64) || '''', 1
+            FROM bad
+            """, ct, jobId, (short)child, parentKey == "campaign_id" ? "campaign" : "catalog");
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] args)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        return command;
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] args)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
