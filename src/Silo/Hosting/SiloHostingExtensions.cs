@@ -1,0 +1,137 @@
+using System.Net;
+using AdManager.Grains.Abstractions;
+using AdManager.Grains.Jobs;
+using AdManager.Grains.Pipeline.Phases;
+using AdManager.Grains.Pipeline.Sources;
+using AdManager.Grains.Stores.Dynamo;
+using AdManager.Grains.Stores.Postgres;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace AdManager.Silo.Hosting;
+
+/// <summary>The silo: Orleans with every provider on PostgreSQL, and the migration pipeline's services.</summary>
+public static class SiloHostingExtensions
+{
+    private const string Invariant = "Npgsql";
+
+    /// <summary>Adds the migration silo to a host (the API process co-hosts it).</summary>
+    public static IHostApplicationBuilder AddMigrationSilo(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var postgres = configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured");
+
+        builder.Services.AddMigrationServices(configuration, postgres);
+        // Before UseOrleans: hosted services start in order, and the providers need their schema at start.
+        builder.Services.AddHostedService<SchemaInitializer>();
+
+        var silo = configuration.GetSection(MigrationSiloOptions.Section).Get<MigrationSiloOptions>() ?? new MigrationSiloOptions();
+        builder.UseOrleans(orleans =>
+        {
+            orleans.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = silo.ClusterId;
+                o.ServiceId = silo.ServiceId;
+            });
+            if (silo.IsCluster)
+            {
+                orleans.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = Invariant;
+                    o.ConnectionString = postgres;
+                });
+                var address = string.IsNullOrWhiteSpace(silo.AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(silo.AdvertisedIP);
+                orleans.ConfigureEndpoints(address, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+                if (!string.IsNullOrWhiteSpace(silo.SiloName)) orleans.Configure<SiloOptions>(o => o.SiloName = silo.SiloName);
+            }
+            else
+            {
+                orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort);
+            }
+
+            orleans.AddAdoNetGrainStorage(MigrationNames.JobStorage, o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = postgres;
+            });
+            orleans.AddAdoNetGrainStorage(MigrationNames.PubSubStorage, o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = postgres;
+            });
+            // Job state is stored with Orleans' own version-tolerant serializer ([Id]/[Alias] contracts),
+            // so renaming a class or moving an assembly never makes a stored job unreadable.
+            orleans.Services.AddOptions<AdoNetGrainStorageOptions>(MigrationNames.JobStorage)
+                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            // Tests and demos shorten the resume period below Orleans' 1-minute default minimum.
+            var resume = configuration.GetSection(JobRunOptions.Section).Get<JobRunOptions>()?.ResumeCheckPeriod ?? TimeSpan.FromMinutes(1);
+            if (resume < TimeSpan.FromMinutes(1)) orleans.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = resume);
+            orleans.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = postgres;
+            });
+            orleans.AddAdoNetStreams(MigrationNames.StreamProvider, streams =>
+            {
+                streams.ConfigureAdoNet(ob => ob.Configure(o =>
+                {
+                    o.Invariant = Invariant;
+                    o.ConnectionString = postgres;
+                    o.ExpiryTimeout = silo.StreamExpiry;
+                }));
+                // Several queues, so one slow or failing event cannot hold up every other job's start.
+                streams.ConfigurePartitioning(4);
+                streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(200)));
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>The pipeline's stores, phases and options.</summary>
+    public static IServiceCollection AddMigrationServices(this IServiceCollection services, IConfiguration configuration, string postgres)
+    {
+        services.AddOptions<JobRunOptions>().Bind(configuration.GetSection(JobRunOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DynamoOptions>().Bind(configuration.GetSection(DynamoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FileSourceOptions>().Bind(configuration.GetSection(FileSourceOptions.Section));
+
+        services.AddSingleton(_ =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(postgres);
+            dataSource.ConnectionStringBuilder.ApplicationName ??= "admanager";
+            return dataSource.Build();
+        });
+        services.AddSingleton<IAmazonDynamoDB>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<DynamoOptions>>().Value;
+            var config = new AmazonDynamoDBConfig { AuthenticationRegion = o.Region };
+            if (!string.IsNullOrWhiteSpace(o.ServiceUrl)) config.ServiceURL = o.ServiceUrl;
+            else config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(o.Region);
+            return o.AccessKey is { Length: > 0 } key
+                ? new AmazonDynamoDBClient(new BasicAWSCredentials(key, o.SecretKey ?? ""), config)
+                : new AmazonDynamoDBClient(config);
+        });
+
+        services.AddSingleton<JobIndexStore>();
+        services.AddSingleton<RejectionQueries>();
+        services.AddSingleton<StagingResolver>();
+        services.AddSingleton<StagingReader>();
+        services.AddSingleton<CampaignMetadataStore>();
+        services.AddSingleton<CatalogMetadataStore>();
+        services.AddSingleton<DynamoBatchWriter>();
+        services.AddSingleton<DynamoReadBack>();
+        services.AddSingleton<FileSourceGuard>();
+        services.AddSingleton<ExtractPhase>();
+        services.AddSingleton<ValidatePhase>();
+        services.AddSingleton<JobPipeline>();
+        return services;
+    }
+}
