@@ -1,0 +1,75 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace AdManager.Api.Health;
+
+/// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (silo, PostgreSQL and DynamoDB reachable).</summary>
+public static class HealthEndpoints
+{
+    public static IServiceCollection AddMigrationHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<DynamoHealthCheck>("dynamodb", tags: ["ready"])
+            .AddCheck<SiloHealthCheck>("cluster", tags: ["ready"]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMigrationHealthChecks(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).WithTags("Health");
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).WithTags("Health");
+        return app;
+    }
+}
+
+internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(ct);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable");
+        }
+    }
+}
+
+internal sealed class DynamoHealthCheck(IAmazonDynamoDB dynamo) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await dynamo.DescribeTableAsync(Grains.Stores.Dynamo.DynamoItems.ProductTable, ct);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is AmazonDynamoDBException or HttpRequestException or TimeoutException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("DynamoDB is not reachable");
+        }
+    }
+}
+
+internal sealed class SiloHealthCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            // A grain call that needs no storage proves the silo is up and part of a cluster.
+            await grains.GetGrain<Grains.Abstractions.Jobs.IMigrationJobGrain>(Guid.Empty).GetSnapshot().WaitAsync(TimeSpan.FromSeconds(5), ct);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("The Orleans cluster is not answering");
+        }
+    }
+}

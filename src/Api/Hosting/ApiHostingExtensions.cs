@@ -1,0 +1,59 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using AdManager.Api.Health;
+using AdManager.Api.Jobs;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.OpenApi;
+
+namespace AdManager.Api.Hosting;
+
+/// <summary>The HTTP side: problem details, JSON, Swagger, health, the admin page.</summary>
+public static class ApiHostingExtensions
+{
+    public static WebApplicationBuilder AddMigrationApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddSingleton<SubmitJobValidator>();
+        services.AddMigrationHealthChecks();
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "AdManager data migration",
+                Version = "v1",
+                Description = "Submit and follow migrations of merchants' campaign and product-catalog data from the legacy system into PostgreSQL and DynamoDB.",
+            });
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
+            if (File.Exists(xml)) o.IncludeXmlComments(xml);
+        });
+        return builder;
+    }
+
+    public static WebApplication UseMigrationApi(this WebApplication app)
+    {
+        // Unhandled errors become a bare 500 problem: no stack trace or exception text reaches a client.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseSwagger();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/swagger/v1/swagger.json", "AdManager data migration v1");
+            o.RoutePrefix = "swagger";
+        });
+        app.MapJobsApi();
+        app.MapMigrationHealthChecks();
+        return app;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Serialization;
+
+namespace AdManager.Api.Jobs;
+
+/// <summary>Answer to a submission: the job id to follow (step 3, "Job Submitted").</summary>
+/// <param name="JobId">The new job's id.</param>
+/// <param name="Status">Always <c>Submitted</c> for a new job.</param>
+public sealed record SubmitJobResponse(Guid JobId, string Status);
+
+/// <summary>Source as shown back: never any credentials, only the secret's name.</summary>
+public sealed record SourceResponse(
+    string Kind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Location,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CredentialsRef,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Schema);
+
+public sealed record ScopeResponse(IReadOnlyList<string> MerchantIds, IReadOnlyList<string> DataTypes);
+
+public sealed record OptionsResponse(int BatchSize, bool DryRun, double MaxRejectedRatio);
+
+/// <summary>Progress counters; <c>percent</c> never goes down.</summary>
+public sealed record ProgressResponse(
+    double Percent,
+    long RecordsRead,
+    long RecordsRejected,
+    long RecordsSkipped,
+    long RecordsSuperseded,
+    long RecordsLoaded,
+    long RecordsVerified,
+    int BatchesTotal,
+    int BatchesCompleted,
+    double RecordsPerSecond);
+
+/// <summary>One status the job passed through.</summary>
+public sealed record StatusChangeResponse(string Status, DateTimeOffset At);
+
+/// <summary>A job's details (step 6: status, progress, validationReportUrl).</summary>
+public sealed record JobResponse(
+    Guid JobId,
+    string Status,
+    bool DryRun,
+    SourceResponse Source,
+    ScopeResponse Scope,
+    OptionsResponse Options,
+    ProgressResponse Progress,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CompletedAt,
+    string? ValidationReportUrl,
+    string? Error,
+    string? SubmittedBy,
+    IReadOnlyList<StatusChangeResponse> History);
+
+/// <summary>A page of jobs, newest first.</summary>
+public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);
+
+/// <summary>Counts of one entity: <c>read = skippedOutOfScope + rejected + superseded + loaded</c>.</summary>
+public sealed record EntityReportResponse(
+    long Read,
+    long SkippedOutOfScope,
+    long Rejected,
+    long Superseded,
+    long Loaded,
+    long Verified,
+    IReadOnlyDictionary<string, long> RejectedByReason);
+
+public sealed record ValidationCheckResponse(string Entity, string Target, long Expected, long Found, bool ChecksumMatch);
+
+public sealed record ValidationResponse(bool Passed, IReadOnlyList<ValidationCheckResponse> Checks, IReadOnlyList<string> Mismatches);
+
+public sealed record PhaseTimingResponse(string Phase, double Seconds);
+
+/// <summary>The validation report of a final job.</summary>
+public sealed record ReportResponse(
+    Guid JobId,
+    string Status,
+    bool DryRun,
+    DateTimeOffset StartedAt,
+    DateTimeOffset CompletedAt,
+    double DurationSeconds,
+    IReadOnlyDictionary<string, EntityReportResponse> Entities,
+    ValidationResponse Validation,
+    IReadOnlyList<string> Warnings,
+    string? Error,
+    IReadOnlyList<PhaseTimingResponse> Phases,
+    string? SubmittedBy,
+    string? CancelledBy,
+    string RejectionsUrl);
+
+/// <summary>One rejected record.</summary>
+public sealed record RejectionResponse(string Entity, long Line, string? Key, string Reason, string Detail);
+
+/// <summary>A page of rejections in (entity, line) order.</summary>
+public sealed record RejectionListResponse(IReadOnlyList<RejectionResponse> Items, string? NextCursor);

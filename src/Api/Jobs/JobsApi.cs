@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AdManager.Grains.Abstractions.Jobs;
+using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Stores.Postgres;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AdManager.Api.Jobs;
+
+/// <summary>The admin API for migration jobs (steps 1-2 and 5-6 of the sequence diagram).</summary>
+public static class JobsApi
+{
+    public const string Prefix = "/admin/data-migration/jobs";
+
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup(Prefix).WithTags("Migration jobs");
+
+        jobs.MapPost("/", SubmitAsync)
+            .WithName("SubmitJob")
+            .WithSummary("Submit a migration job")
+            .WithDescription("Validates the request, records the job as Submitted and publishes its start event. Answers 202 at once; follow the Location header. An optional Idempotency-Key header makes retries safe for 24 hours.")
+            .Accepts<SubmitJobRequest>("application/json")
+            .WithMetadata(new RequestSizeLimitAttribute(256 * 1024))
+            .Produces<SubmitJobResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        jobs.MapGet("/", ListAsync)
+            .WithName("ListJobs")
+            .WithSummary("List jobs, newest first")
+            .Produces<JobListResponse>()
+            .ProducesValidationProblem();
+
+        jobs.MapGet("/{jobId}", GetAsync)
+            .WithName("GetJob")
+            .WithSummary("A job's status, progress and report URL")
+            .Produces<JobResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapPost("/{jobId}/cancel", CancelAsync)
+            .WithName("CancelJob")
+            .WithSummary("Stop a job at its next batch boundary")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        jobs.MapGet("/{jobId}/report", ReportAsync)
+            .WithName("GetJobReport")
+            .WithSummary("The validation report of a final job")
+            .Produces<ReportResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapGet("/{jobId}/rejections", RejectionsAsync)
+            .WithName("ListRejections")
+            .WithSummary("Rejected records of a job, filterable by entity and reason")
+            .Produces<RejectionListResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    private static async Task<IResult> SubmitAsync(
+        HttpRequest request, SubmitJobValidator validator, IGrainFactory grains, JobIndexStore index, CancellationToken ct)
+    {
+        byte[] body;
+        using (var buffer = new MemoryStream())
+        {
+            await request.Body.CopyToAsync(buffer, ct);
+            body = buffer.ToArray();
+        }
+
+        SubmitJobRequest? submitted;
+        try
+        {
+            submitted = JsonSerializer.Deserialize<SubmitJobRequest>(body, ApiJson.Strict);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest($"The request body is not a valid job request: {ApiJson.Describe(ex)}");
+        }
+        if (submitted is null) return Problems.BadRequest("The request body must be a JSON object.");
+
+        var (config, errors) = validator.Validate(submitted);
+        if (config is null) return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.", title: "Invalid job request");
+
+        var jobId = Guid.CreateVersion7();
+        if (request.Headers.TryGetValue("Idempotency-Key", out var keys) && keys.ToString() is { Length: > 0 } key)
+        {
+            if (key.Length > 200) return Problems.BadRequest("Idempotency-Key must be at most 200 characters.");
+            var claim = await index.ClaimAsync(key, Convert.ToHexString(SHA256.HashData(body)), jobId, ct);
+            if (!claim.SameRequest)
+                return Problems.Conflict("This Idempotency-Key was used within the last 24 hours with a different request body.");
+            if (!claim.Created)
+            {
+                var existing = await grains.GetGrain<IMigrationJobGrain>(claim.JobId).GetSnapshot();
+                // The first request may still be creating its job; it is the same job either way.
+                return Accepted(claim.JobId, existing?.Status ?? JobStatus.Submitted);
+            }
+            jobId = claim.JobId;
+        }
+
+        var principal = request.HttpContext.User.Identity?.Name;
+        var snapshot = await grains.GetGrain<IMigrationJobGrain>(jobId).Submit(config, principal);
+        return Accepted(jobId, snapshot.Status);
+    }
+
+    private static IResult Accepted(Guid jobId, JobStatus status) =>
+        TypedResults.Accepted(JobMapping.JobUrl(jobId), new SubmitJobResponse(jobId, status.ToWire()));
+
+    private static async Task<IResult> ListAsync(
+        IGrainFactory grains, JobIndexStore index, CancellationToken ct,
+        [FromQuery] string? status = null, [FromQuery] int? limit = null, [FromQuery] string? cursor = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && !JobStatusExtensions.TryParseWire(status, out _))
+            errors["status"] = [$"unknown status; expected one of {string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToWire()))}"];
+        var take = limit ?? 50;
+        if (take is < 1 or > 200) errors["limit"] = ["limit must be between 1 and 200"];
+        Guid? before = null;
+        if (cursor is not null)
+        {
+            if (Guid.TryParseExact(cursor, "N", out var after)) before = after;
+            else errors["cursor"] = ["cursor is not one this API returned"];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid query");
+
+        var ids = await index.ListAsync(status, before, take + 1, ct);
+        var page = ids.Take(take).ToList();
+        var snapshots = await Task.WhenAll(page.Select(id => grains.GetGrain<IMigrationJobGrain>(id).GetSnapshot()));
+        var items = snapshots.Where(s => s is not null).Select(s => s!.ToResponse()).ToList();
+        var next = ids.Count > take ? page[^1].ToString("N") : null;
+        return TypedResults.Ok(new JobListResponse(items, next));
+    }
+
+    private static async Task<IResult> GetAsync(string jobId, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(jobId, out var id)) return Problems.JobNotFound(jobId);
+        var snapshot = await grains.GetGrain<IMigrationJobGrain>(id).GetSnapshot();
+        return snapshot is null ? Problems.JobNotFound(jobId) : TypedResults.Ok(snapshot.ToResponse());
+    }
+
+    private static async Task<IResult> CancelAsync(string jobId, HttpContext context, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(jobId, out var id)) return Problems.JobNotFound(jobId);
+        var outcome = await grains.GetGrain<IMigrationJobGrain>(id).Cancel(context.User.Identity?.Name);
+        return outcome switch
+        {
+            CancelOutcome.Accepted => TypedResults.Accepted(JobMapping.JobUrl(id)),
+            CancelOutcome.AlreadyFinal => Problems.Conflict($"Job {id} is already final and cannot be cancelled."),
+            _ => Problems.JobNotFound(jobId),
+        };
+    }
+
+    private static async Task<IResult> ReportAsync(string jobId, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(jobId, out var id)) return Problems.JobNotFound(jobId);
+        var grain = grains.GetGrain<IMigrationJobGrain>(id);
+        var report = await grain.GetReport();
+        if (report is not null) return TypedResults.Ok(report.ToResponse());
+        return await grain.GetSnapshot() is null
+            ? Problems.JobNotFound(jobId)
+            : Problems.NotFound("Report not ready", $"Job {id} is not final yet; its report appears when it is.");
+    }
+
+    private static async Task<IResult> RejectionsAsync(
+        string jobId, IGrainFactory grains, RejectionQueries rejections, CancellationToken ct,
+        [FromQuery] string? entity = null, [FromQuery] string? reason = null, [FromQuery] int? limit = null, [FromQuery] string? cursor = null)
+    {
+        if (!Guid.TryParse(jobId, out var id) || await grains.GetGrain<IMigrationJobGrain>(id).GetSnapshot() is null)
+            return Problems.JobNotFound(jobId);
+
+        var errors = new Dictionary<string, string[]>();
+        EntityKind? kind = null;
+        if (entity is not null)
+        {
+            var schema = EntitySchema.All.FirstOrDefault(e => e.Name == entity);
+            if (schema is null) errors["entity"] = [$"unknown entity; expected one of {string.Join(", ", EntitySchema.All.Select(e => e.Name))}"];
+            else kind = schema.Kind;
+        }
+        if (reason is { Length: > 200 }) errors["reason"] = ["reason is too long"];
+        var take = limit ?? 100;
+        if (take is < 1 or > 1000) errors["limit"] = ["limit must be between 1 and 1000"];
+        (short, long)? after = null;
+        if (cursor is not null)
+        {
+            if (RejectionCursor.TryParse(cursor, out var position)) after = position;
+            else errors["cursor"] = ["cursor is not one this API returned"];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid query");
+
+        var rows = await rejections.PageAsync(id, kind, reason, after, take + 1, ct);
+        var page = rows.Take(take).Select(r => new RejectionResponse(r.Entity, r.Line, r.Key, r.Reason, r.Detail)).ToList();
+        var next = rows.Count > take ? RejectionCursor.Format(rows[take - 1]) : null;
+        return TypedResults.Ok(new RejectionListResponse(page, next));
+    }
+}
+
+/// <summary>Opaque keyset cursor over (entity, line).</summary>
+internal static class RejectionCursor
+{
+    public static string Format(RejectionRow row)
+    {
+        var entity = (short)EntitySchema.All.First(e => e.Name == row.Entity).Kind;
+        return Convert.ToBase64String(Encoding.ASCII.GetBytes($"{entity}:{row.Line}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    public static bool TryParse(string cursor, out (short Entity, long Line) position)
+    {
+        position = default;
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(base64)).Split(':');
+            if (parts.Length == 2 && short.TryParse(parts[0], out var entity) && long.TryParse(parts[1], out var line) && entity is >= 0 and <= 3)
+            {
+                position = (entity, line);
+                return true;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        return false;
+    }
+}
