@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AdManager.IntegrationTests.Infrastructure;
+
+/// <summary>Drives the jobs API the way an administrator's tooling would.</summary>
+public sealed class JobsClient(HttpClient http)
+{
+    public const string Jobs = "/admin/data-migration/jobs";
+
+    public HttpClient Http => http;
+
+    public static object FileJob(string location, string[]? merchants = null, string[]? dataTypes = null,
+        int batchSize = 1000, bool dryRun = false, double maxRejectedRatio = 0.05) => new
+        {
+            source = new { kind = "file", location },
+            scope = new { merchantIds = merchants ?? [], dataTypes = dataTypes ?? ["CampaignData", "ProductCatalogData"] },
+            options = new { batchSize, dryRun, maxRejectedRatio },
+        };
+
+    public async Task<Guid> SubmitAsync(object body)
+    {
+        using var response = await http.PostAsJsonAsync(Jobs, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {text}");
+        var json = JsonNode.Parse(text)!;
+        var jobId = Guid.Parse(json["jobId"]!.GetValue<string>());
+        Assert.Equal($"{Jobs}/{jobId}", response.Headers.Location?.OriginalString);
+        Assert.Equal("Submitted", json["status"]!.GetValue<string>());
+        return jobId;
+    }
+
+    public async Task<JsonNode> GetAsync(Guid jobId)
+    {
+        var text = await http.GetStringAsync($"{Jobs}/{jobId}");
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>Polls until the job is final; returns the job and every distinct status seen while polling.</summary>
+    public async Task<(JsonNode Job, List<string> Seen)> WaitForFinalAsync(Guid jobId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        var seen = new List<string>();
+        double lastPercent = 0;
+        while (true)
+        {
+            var job = await GetAsync(jobId);
+            var status = job["status"]!.GetValue<string>();
+            if (seen.Count == 0 || seen[^1] != status) seen.Add(status);
+            var percent = job["progress"]!["percent"]!.GetValue<double>();
+            Assert.True(percent >= lastPercent, $"percent went down from {lastPercent} to {percent}");
+            lastPercent = percent;
+            if (!status.StartsWith("InProgress", StringComparison.Ordinal) && status != "Submitted") return (job, seen);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {jobId} still {status} after the timeout");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<JsonNode> ReportAsync(Guid jobId)
+    {
+        var text = await http.GetStringAsync($"{Jobs}/{jobId}/report");
+        return JsonNode.Parse(text)!;
+    }
+
+    public async Task<List<JsonNode>> AllRejectionsAsync(Guid jobId, string query = "")
+    {
+        var items = new List<JsonNode>();
+        string? cursor = null;
+        do
+        {
+            var url = $"{Jobs}/{jobId}/rejections?limit=2{query}" + (cursor is null ? "" : $"&cursor={cursor}");
+            var page = JsonNode.Parse(await http.GetStringAsync(url))!;
+            items.AddRange(page["items"]!.AsArray().Select(i => i!));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        return items;
+    }
+
+    public static List<string> History(JsonNode job) =>
+        job["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()).ToList();
+
+    public static JsonElement AsElement(JsonNode node) => JsonSerializer.Deserialize<JsonElement>(node.ToJsonString());
+}

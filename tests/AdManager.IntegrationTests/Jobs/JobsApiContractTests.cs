@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using AdManager.IntegrationTests.Infrastructure;
+
+namespace AdManager.IntegrationTests.Jobs;
+
+/// <summary>The HTTP contract of spec/api.md: status codes, problem details, paging, idempotency.</summary>
+[Collection(StackCollection.Name)]
+public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
+{
+    private MigrationHost _host = null!;
+    private JobsClient _api = null!;
+    private readonly ExportDirectory _export = new();
+
+    public Task InitializeAsync()
+    {
+        _host = new MigrationHost(stack, "api-" + Guid.NewGuid().ToString("N")[..8]);
+        _api = new JobsClient(_host.CreateClient());
+        _export.Write("catalogs.csv", "catalog_id,merchant_id,catalog_name,country,default_currency,last_modified\n");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _export.Dispose();
+    }
+
+    public static TheoryData<string, string> BadRequests => new()
+    {
+        { """{"source":{"kind":"ftp","location":"/tmp"}}""", "source.kind" },
+        { """{"source":{"kind":"file","location":"relative/path"}}""", "source.location" },
+        { """{"source":{"kind":"file","location":"/tmp/../etc"}}""", "source.location" },
+        { """{"source":{"kind":"file","location":"/tmp"},"scope":{"dataTypes":["Invoices"]}}""", "scope.dataTypes" },
+        { """{"source":{"kind":"file","location":"/tmp"},"scope":{"dataTypes":[]}}""", "scope.dataTypes" },
+        { """{"source":{"kind":"file","location":"/tmp"},"scope":{"merchantIds":["ok","bad id; DROP TABLE x"]}}""", "scope.merchantIds" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":0}}""", "options.batchSize" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":10001}}""", "options.batchSize" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"maxRejectedRatio":1.5}}""", "options.maxRejectedRatio" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"maxRejectedRatio":-0.1}}""", "options.maxRejectedRatio" },
+        { """{"source":{"kind":"postgres"}}""", "source.credentialsRef" },
+        { """{"scope":{}}""", "source" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Invalid_requests_get_400_with_the_failing_field(string body, string field)
+    {
+        using var response = await PostRawAsync(body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":"many"}}""")]
+    [InlineData("""{"source":{"kind":"file","location":"/tmp"},"opts":{}}""")]
+    [InlineData("[]")]
+    public async Task Bodies_that_do_not_fit_the_shape_get_a_400_problem(string body)
+    {
+        using var response = await PostRawAsync(body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()));
+        Assert.DoesNotContain("   at ", problem.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Invalid_requests_create_no_job()
+    {
+        var before = await JobCountAsync();
+        using var response = await PostRawAsync("""{"source":{"kind":"file","location":"relative"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, await JobCountAsync());
+    }
+
+    [Theory]
+    [InlineData("/admin/data-migration/jobs/6b0a3c1e-0000-7000-8000-000000000000")]
+    [InlineData("/admin/data-migration/jobs/not-a-guid")]
+    [InlineData("/admin/data-migration/jobs/6b0a3c1e-0000-7000-8000-000000000000/report")]
+    [InlineData("/admin/data-migration/jobs/6b0a3c1e-0000-7000-8000-000000000000/rejections")]
+    public async Task Unknown_jobs_are_404_problems(string url)
+    {
+        using var response = await _api.Http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Cancel_of_a_final_job_is_409_and_of_an_unknown_job_404()
+    {
+        var jobId = await _api.SubmitAsync(JobsClient.FileJob(_export.Path, dataTypes: ["ProductCatalogData"]));
+        var (job, _) = await _api.WaitForFinalAsync(jobId);
+        Assert.Equal("Completed", job["status"]!.GetValue<string>());
+
+        using var conflict = await _api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        using var missing = await _api.Http.PostAsync($"{JobsClient.Jobs}/{Guid.NewGuid()}/cancel", null);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Job_list_is_newest_first_with_cursor_paging_and_a_status_filter()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++) ids.Add(await _api.SubmitAsync(JobsClient.FileJob(_export.Path, dataTypes: ["ProductCatalogData"])));
+        foreach (var id in ids) await _api.WaitForFinalAsync(id);
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = JsonNode.Parse(await _api.Http.GetStringAsync($"{JobsClient.Jobs}?limit=2" + (cursor is null ? "" : $"&cursor={cursor}")))!;
+            seen.AddRange(page["items"]!.AsArray().Select(j => Guid.Parse(j!["jobId"]!.GetValue<string>())));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+        var ours = seen.Where(ids.Contains).ToList();
+        Assert.Equal(Enumerable.Reverse(ids).ToList(), ours);
+
+        var completed = JsonNode.Parse(await _api.Http.GetStringAsync($"{JobsClient.Jobs}?status=Completed&limit=200"))!;
+        Assert.All(completed["items"]!.AsArray(), j => Assert.Equal("Completed", j!["status"]!.GetValue<string>()));
+        using var bad = await _api.Http.GetAsync($"{JobsClient.Jobs}?status=Sleeping");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        using var badLimit = await _api.Http.GetAsync($"{JobsClient.Jobs}?limit=500");
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
+    public async Task Same_idempotency_key_and_body_returns_the_first_job()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = JsonContent.Create(JobsClient.FileJob(_export.Path, dataTypes: ["ProductCatalogData"]));
+        await body.LoadIntoBufferAsync();
+        var first = await PostWithKeyAsync(key, await body.ReadAsStringAsync());
+        var second = await PostWithKeyAsync(key, await body.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        Assert.Equal(HttpStatusCode.Accepted, second.Status);
+        Assert.Equal(first.JobId, second.JobId);
+
+        var other = await PostWithKeyAsync(key, (await body.ReadAsStringAsync()).Replace("ProductCatalogData", "CampaignData"));
+        Assert.Equal(HttpStatusCode.Conflict, other.Status);
+    }
+
+    [Fact]
+    public async Task Swagger_documents_every_endpoint()
+    {
+        var doc = JsonNode.Parse(await _api.Http.GetStringAsync("/swagger/v1/swagger.json"))!;
+        var paths = doc["paths"]!.AsObject();
+        Assert.NotNull(paths["/admin/data-migration/jobs"]!["post"]);
+        Assert.NotNull(paths["/admin/data-migration/jobs"]!["get"]);
+        Assert.NotNull(paths["/admin/data-migration/jobs/{jobId}"]!["get"]);
+        Assert.NotNull(paths["/admin/data-migration/jobs/{jobId}/cancel"]!["post"]);
+        Assert.NotNull(paths["/admin/data-migration/jobs/{jobId}/report"]!["get"]);
+        Assert.NotNull(paths["/admin/data-migration/jobs/{jobId}/rejections"]!["get"]);
+        Assert.NotNull(doc["components"]!["schemas"]!["SubmitJobRequest"]);
+        using var ui = await _api.Http.GetAsync("/swagger/index.html");
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer()
+    {
+        using var live = await _api.Http.GetAsync("/health/live");
+        using var ready = await _api.Http.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> PostRawAsync(string body) =>
+        _api.Http.PostAsync(JobsClient.Jobs, new StringContent(body, Encoding.UTF8, "application/json"));
+
+    private async Task<(HttpStatusCode Status, Guid? JobId)> PostWithKeyAsync(string key, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, JobsClient.Jobs) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await _api.Http.SendAsync(request);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, response.StatusCode == HttpStatusCode.Accepted ? Guid.Parse(json!["jobId"]!.GetValue<string>()) : null);
+    }
+
+    private async Task<long> JobCountAsync()
+    {
+        await using var command = stack.Db.CreateCommand("SELECT count(*) FROM migration_jobs");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

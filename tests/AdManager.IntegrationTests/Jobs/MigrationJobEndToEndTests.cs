@@ -1,0 +1,268 @@
+using System.Text.Json.Nodes;
+using AdManager.IntegrationTests.Infrastructure;
+using Amazon.DynamoDBv2.Model;
+
+namespace AdManager.IntegrationTests.Jobs;
+
+/// <summary>A whole job from the HTTP POST to the report, against real PostgreSQL and dynalite.</summary>
+[Collection(StackCollection.Name)]
+public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
+{
+    private readonly EndToEndExport _export = new();
+
+    public void Dispose() => _export.Dispose();
+
+    [Fact]
+    public async Task Job_runs_every_phase_and_stores_exactly_the_loaded_records()
+    {
+        await using var host = new MigrationHost(stack, "e2e-" + _export.P);
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(_export.Request(batchSize: 1));
+        var (job, _) = await api.WaitForFinalAsync(jobId);
+
+        Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
+        Assert.Equal(
+            ["Submitted", "InProgress:Extracting", "InProgress:Transforming", "InProgress:Loading", "InProgress:Validating", "CompletedWithErrors"],
+            JobsClient.History(job));
+        Assert.Equal($"/admin/data-migration/jobs/{jobId}/report", job["validationReportUrl"]!.GetValue<string>());
+        Assert.Equal(100, job["progress"]!["percent"]!.GetValue<double>());
+
+        var report = await api.ReportAsync(jobId);
+        AssertCounts(report, "campaigns", read: 5, skipped: 1, rejected: 1, superseded: 1, loaded: 2, ("invalid_value:currency", 1));
+        AssertCounts(report, "campaign_performance", read: 7, skipped: 0, rejected: 4, superseded: 1, loaded: 2,
+            ("invalid_value:clicks", 1), ("orphan:campaign_id", 2), ("invalid_value:merchant_id", 1));
+        AssertCounts(report, "catalogs", read: 2, skipped: 0, rejected: 0, superseded: 0, loaded: 2);
+        AssertCounts(report, "products", read: 5, skipped: 0, rejected: 3, superseded: 0, loaded: 2,
+            ("invalid_value:gtin", 1), ("malformed_row", 1), ("orphan:catalog_id", 1));
+        Assert.True(report["validation"]!["passed"]!.GetValue<bool>());
+        Assert.All(report["validation"]!["checks"]!.AsArray(), c =>
+        {
+            Assert.Equal(c!["expected"]!.GetValue<long>(), c["found"]!.GetValue<long>());
+            Assert.True(c["checksumMatch"]!.GetValue<bool>());
+        });
+
+        await AssertCampaignRowsAsync(jobId);
+        await AssertCatalogRowsAsync(jobId);
+        await AssertPerformanceItemsAsync(jobId);
+        await AssertProductItemsAsync(jobId);
+
+        var rejections = await api.AllRejectionsAsync(jobId);
+        Assert.Equal(8, rejections.Count);
+        Assert.Equal(["campaigns", "campaign_performance", "campaign_performance", "campaign_performance", "campaign_performance", "products", "products", "products"],
+            rejections.Select(r => r!["entity"]!.GetValue<string>()));
+        var gtin = Assert.Single(await api.AllRejectionsAsync(jobId, "&entity=products&reason=invalid_value:gtin"));
+        Assert.Equal(3, gtin["line"]!.GetValue<long>());
+        Assert.Equal("p3", gtin["key"]!.GetValue<string>());
+        Assert.Contains("check digit", gtin["detail"]!.GetValue<string>());
+        var malformed = Assert.Single(await api.AllRejectionsAsync(jobId, "&reason=malformed_row"));
+        Assert.Equal(4, malformed["line"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Job_survives_a_silo_restart_right_after_the_202()
+    {
+        var serviceId = "restart-" + _export.P;
+        Guid jobId;
+        await using (var first = new MigrationHost(stack, serviceId))
+        {
+            jobId = await new JobsClient(first.CreateClient()).SubmitAsync(_export.Request());
+        }
+
+        // A new silo process over the same stores: the start event and the job state were durable.
+        await using var second = new MigrationHost(stack, serviceId);
+        var api = new JobsClient(second.CreateClient());
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
+
+        Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
+        var report = await api.ReportAsync(jobId);
+        AssertCounts(report, "products", read: 5, skipped: 0, rejected: 3, superseded: 0, loaded: 2,
+            ("invalid_value:gtin", 1), ("malformed_row", 1), ("orphan:catalog_id", 1));
+        await AssertCampaignRowsAsync(jobId);
+        await AssertProductItemsAsync(jobId);
+    }
+
+    [Fact]
+    public async Task Dry_run_reports_what_would_be_loaded_and_writes_nothing()
+    {
+        await using var host = new MigrationHost(stack, "dry-" + _export.P);
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(_export.Request(dryRun: true));
+        var (job, _) = await api.WaitForFinalAsync(jobId);
+
+        Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
+        var report = await api.ReportAsync(jobId);
+        Assert.True(report["dryRun"]!.GetValue<bool>());
+        AssertCounts(report, "campaigns", read: 5, skipped: 1, rejected: 1, superseded: 1, loaded: 2, ("invalid_value:currency", 1));
+        Assert.Equal(2, report["entities"]!["campaigns"]!["verified"]!.GetValue<long>());
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1"));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM catalog_metadata WHERE catalog_id LIKE $1"));
+        Assert.Empty((await ProductItemsAsync()).Items ?? []);
+    }
+
+    [Fact]
+    public async Task Rejections_over_the_threshold_fail_the_job_before_anything_is_written()
+    {
+        await using var host = new MigrationHost(stack, "thr-" + _export.P);
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(_export.Request(maxRejectedRatio: 0.2));
+        var (job, _) = await api.WaitForFinalAsync(jobId);
+
+        Assert.Equal("Failed", job["status"]!.GetValue<string>());
+        Assert.Contains("maxRejectedRatio", job["error"]!.GetValue<string>());
+        Assert.Equal(["Submitted", "InProgress:Extracting", "InProgress:Transforming", "Failed"], JobsClient.History(job));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1"));
+        Assert.Empty((await ProductItemsAsync()).Items ?? []);
+        var report = await api.ReportAsync(jobId);
+        Assert.Equal(8, report["entities"]!.AsObject().Sum(e => e.Value!["rejected"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Running_the_same_export_again_leaves_the_same_rows_with_the_newer_job_id()
+    {
+        await using var host = new MigrationHost(stack, "rerun-" + _export.P);
+        var api = new JobsClient(host.CreateClient());
+
+        var first = await api.SubmitAsync(_export.Request());
+        await api.WaitForFinalAsync(first);
+        var second = await api.SubmitAsync(_export.Request(batchSize: 1));
+        var (job, _) = await api.WaitForFinalAsync(second);
+
+        Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
+        await AssertCampaignRowsAsync(second);
+        await AssertCatalogRowsAsync(second);
+        await AssertPerformanceItemsAsync(second);
+        await AssertProductItemsAsync(second);
+        var report = await api.ReportAsync(second);
+        AssertCounts(report, "campaigns", read: 5, skipped: 1, rejected: 1, superseded: 1, loaded: 2, ("invalid_value:currency", 1));
+    }
+
+    [Fact]
+    public async Task A_missing_export_directory_fails_the_job_with_a_clear_error()
+    {
+        await using var host = new MigrationHost(stack, "missing-" + _export.P);
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(JobsClient.FileJob(_export.Directory.Path + "-does-not-exist"));
+        var (job, _) = await api.WaitForFinalAsync(jobId);
+
+        Assert.Equal("Failed", job["status"]!.GetValue<string>());
+        Assert.Contains("does not exist", job["error"]!.GetValue<string>());
+        var report = await api.ReportAsync(jobId);
+        Assert.Equal(["campaigns", "campaign_performance", "catalogs", "products"], report["entities"]!.AsObject().Select(e => e.Key));
+    }
+
+    private static void AssertCounts(JsonNode report, string entity, long read, long skipped, long rejected, long superseded, long loaded,
+        params (string Reason, long Count)[] reasons)
+    {
+        var e = report["entities"]![entity]!;
+        Assert.Equal(
+            new { read, skipped, rejected, superseded, loaded },
+            new
+            {
+                read = e["read"]!.GetValue<long>(),
+                skipped = e["skippedOutOfScope"]!.GetValue<long>(),
+                rejected = e["rejected"]!.GetValue<long>(),
+                superseded = e["superseded"]!.GetValue<long>(),
+                loaded = e["loaded"]!.GetValue<long>(),
+            });
+        var byReason = e["rejectedByReason"]!.AsObject().ToDictionary(x => x.Key, x => x.Value!.GetValue<long>());
+        Assert.Equal(reasons.ToDictionary(r => r.Reason, r => r.Count), byReason);
+    }
+
+    private async Task AssertCampaignRowsAsync(Guid jobId)
+    {
+        var rows = await RowsAsync("""
+            SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date::text, coalesce(end_date::text, '-'),
+                   targeting::text, to_char(source_modified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'), migration_job_id::text
+            FROM campaign_metadata WHERE campaign_id LIKE $1 ORDER BY campaign_id
+            """);
+        var p = _export.P;
+        Assert.Equal(
+            [
+                [$"{p}c1", $"{p}m1", "Summer v2", "active", "13000000", "USD", "2024-03-01", "-", "{}", "2024-03-02T08:00:00", jobId.ToString()],
+                [$"{p}c2", $"{p}m1", "Name, with comma", "paused", "100000000", "EUR", "2024-03-01", "2024-04-01", "{\"geo\": \"US\"}", "2024-03-01T09:00:00", jobId.ToString()],
+            ],
+            rows);
+    }
+
+    private async Task AssertCatalogRowsAsync(Guid jobId)
+    {
+        var rows = await RowsAsync("""
+            SELECT catalog_id, merchant_id, name, country, default_currency, product_count, migration_job_id::text
+            FROM catalog_metadata WHERE catalog_id LIKE $1 ORDER BY catalog_id
+            """);
+        var p = _export.P;
+        Assert.Equal(
+            [
+                [$"{p}k1", $"{p}m2", "Caf\u00e9", "FR", "EUR", "2", jobId.ToString()],
+                [$"{p}k2", $"{p}m2", "Empty", "DE", "EUR", "0", jobId.ToString()],
+            ],
+            rows);
+    }
+
+    private async Task AssertPerformanceItemsAsync(Guid jobId)
+    {
+        var scan = await stack.Dynamo.ScanAsync(new ScanRequest
+        {
+            TableName = "CampaignPerformanceLogs",
+            FilterExpression = "begins_with(CampaignId, :p)",
+            ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = _export.P } },
+        });
+        var items = (scan.Items ?? []).Select(Flatten).OrderBy(i => i).ToList();
+        var p = _export.P;
+        Assert.Equal(
+            [
+                $"CampaignId={p}c1|Clicks=20|Conversions=3|CostMicros=2500000|Date=2024-03-01|Impressions=200|MerchantId={p}m1|MigrationJobId={jobId}",
+                $"CampaignId={p}c2|Clicks=1|Conversions=1|CostMicros=250000|Date=2024-03-02|Impressions=5|MerchantId={p}m1|MigrationJobId={jobId}",
+            ],
+            items);
+    }
+
+    private async Task AssertProductItemsAsync(Guid jobId)
+    {
+        var items = ((await ProductItemsAsync()).Items ?? []).Select(Flatten).OrderBy(i => i).ToList();
+        var p = _export.P;
+        Assert.Equal(
+            [
+                $"Availability=in_stock|CatalogId={p}k1|Currency=EUR|Gtin=4006381333931|Link=https://shop.example/p1|MerchantId={p}m2|MigrationJobId={jobId}|PriceMicros=12500000|ProductId=p1|SourceModifiedAt=2024-03-01T00:00:00Z|Title=Mug",
+                $"Availability=preorder|CatalogId={p}k1|Currency=USD|Description=Soft|ImageLink=https://img.example/p2.png|Link=https://shop.example/p2|MerchantId={p}m2|MigrationJobId={jobId}|PriceMicros=20000000|ProductId=p2|SalePriceMicros=15000000|SourceModifiedAt=2024-03-01T00:00:00Z|Title=Tee",
+            ],
+            items);
+    }
+
+    private Task<ScanResponse> ProductItemsAsync() => stack.Dynamo.ScanAsync(new ScanRequest
+    {
+        TableName = "ProductFeeds",
+        FilterExpression = "begins_with(CatalogId, :p)",
+        ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = _export.P } },
+    });
+
+    /// <summary>An item as sorted name=value pairs, without MigratedAt (a time the test cannot know).</summary>
+    private static string Flatten(Dictionary<string, AttributeValue> item) => string.Join("|", item
+        .Where(a => a.Key != "MigratedAt")
+        .OrderBy(a => a.Key, StringComparer.Ordinal)
+        .Select(a => $"{a.Key}={a.Value.S ?? a.Value.N}"));
+
+    private async Task<List<string[]>> RowsAsync(string sql)
+    {
+        await using var command = stack.Db.CreateCommand(sql);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = _export.P + "%" });
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string[]>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!).ToArray());
+        }
+        return rows;
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var command = stack.Db.CreateCommand(sql);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = _export.P + "%" });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
