@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# ./run.sh — the AdManager data-migration service on a private local stack.
+#
+#   ./run.sh                 start everything, run a demo migration of samples/demo-export
+#                            through the HTTP API with live progress, print the report,
+#                            keep serving (Swagger at /swagger) until Ctrl-C, then stop
+#                            everything it started
+#   ./run.sh up [--silos N]  start PostgreSQL, dynalite and N silos (default 1) in the
+#                            background; returns when the API answers; starts only what
+#                            is missing; writes .data/stack.env and .data/run/<name>.pid
+#   ./run.sh down            stop exactly what `up` started
+#   ./run.sh status          what runs
+#
+# Environment: API_PORT (5080; silo N serves HTTP on API_PORT+N-1), PG_PORT (55432),
+# DYNAMODB_PORT (58000), DATA_DIR (.data), and any .NET setting as Section__Key
+# (e.g. Jobs__LoadConcurrency=8), passed through to the silos.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=scripts/lib/stack.sh
+source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib/stack.sh"
+stack_init
+
+CONFIGURATION=Release
+API_DLL="$ROOT/src/Api/bin/$CONFIGURATION/net10.0/AdManager.Api.dll"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '[run] %s\n' "$*" >&2; }
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
+
+# Builds once; later runs skip the build while no source file is newer than the binary.
+ensure_built() {
+    if [[ -f "$API_DLL" ]] && [[ -z "$(find "$ROOT/src" "$ROOT/Directory.Build.props" "$ROOT/Directory.Packages.props" \
+        -newer "$API_DLL" -type f ! -path '*/bin/*' ! -path '*/obj/*' -print -quit)" ]]; then
+        return 0
+    fi
+    log "building (dotnet build -c $CONFIGURATION)"
+    dotnet build "$ROOT/src/Api/Api.csproj" -c "$CONFIGURATION" -nologo -v quiet >&2
+}
+
+silo_pidfile() { echo "$RUN_DIR/silo-$1.pid"; }
+
+# silo_start N MODE — one silo process co-hosting the API, in the background.
+silo_start() {
+    local n="$1" mode="$2" pidfile port
+    pidfile="$(silo_pidfile "$n")"
+    port=$((API_PORT + n - 1))
+    if proc_alive "$pidfile"; then
+        log "silo-$n already running (PID $(head -1 "$pidfile"), http://127.0.0.1:$port)"
+        return 0
+    fi
+    mkdir -p "$LOG_DIR" "$RUN_DIR"
+    log "starting silo-$n on http://127.0.0.1:$port ($mode mode)"
+    (
+        cd "$ROOT/src/Api"
+        export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+        export ConnectionStrings__Postgres="$(pg_npgsql)"
+        export DynamoDb__ServiceUrl="http://127.0.0.1:$DYNAMODB_PORT"
+        export DynamoDb__AccessKey=local DynamoDb__SecretKey=local
+        export Orleans__Mode="$mode" Orleans__SiloName="silo-$n"
+        export Orleans__SiloPort=$((11111 + n - 1)) Orleans__GatewayPort=$((30000 + n - 1))
+        export Sources__File__AllowedRoots__0="${Sources__File__AllowedRoots__0:-$ROOT/samples}"
+        exec 197>&- setsid dotnet "$API_DLL" --urls "http://127.0.0.1:$port" \
+            >>"$LOG_DIR/silo-$n.log" 2>&1 </dev/null
+    ) &
+    local pid=$!
+    _write_pidfile "$pidfile" "$pid"
+    if ! wait_ready "http://127.0.0.1:$port" 120 "$pidfile"; then
+        log "silo-$n did not become ready; last log lines:"
+        tail -n 30 "$LOG_DIR/silo-$n.log" >&2 || true
+        return 1
+    fi
+}
+
+wait_ready() {
+    local url="$1" timeout="$2" pidfile="$3" deadline=$((SECONDS + $2))
+    while ((SECONDS < deadline)); do
+        proc_alive "$pidfile" || return 1
+        [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url/health/ready" || true)" == 200 ]] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+
+up() {
+    local silos=1
+    while (($#)); do
+        case "$1" in
+        --silos) silos="${2:?--silos needs a number}"; shift 2 ;;
+        *) log "unknown option $1"; usage >&2; exit 2 ;;
+        esac
+    done
+    [[ "$silos" =~ ^[1-9][0-9]?$ ]] || { log "--silos takes 1..99"; exit 2; }
+    local mode=Local
+    ((silos > 1)) && mode=Cluster
+    pg_ensure_installed
+    dynalite_ensure_installed
+    pg_start
+    dynalite_start
+    ensure_built
+    local n
+    for ((n = 1; n <= silos; n++)); do silo_start "$n" "$mode"; done
+    write_stack_env
+    echo "$mode" >"$RUN_DIR/mode"
+    log "ready: API http://127.0.0.1:$API_PORT  Swagger http://127.0.0.1:$API_PORT/swagger  (env: $DATA_DIR/stack.env)"
+}
+
+down() {
+    local f
+    for f in "$RUN_DIR"/silo-*.pid; do
+        [[ -e "$f" ]] || continue
+        log "stopping $(basename "$f" .pid)"
+        stop_pidfile "$f" TERM 60
+    done
+    dynalite_stop
+    pg_stop
+    rm -f "$RUN_DIR/mode"
+}
+
+status() {
+    local f rc=0
+    pg_status || rc=3
+    dynalite_status || rc=3
+    for f in "$RUN_DIR"/silo-*.pid; do
+        [[ -e "$f" ]] || continue
+        if proc_alive "$f"; then echo "$(basename "$f" .pid): running (PID $(head -1 "$f"))"; else echo "$(basename "$f" .pid): stopped"; rc=3; fi
+    done
+    return "$rc"
+}
+
+demo() {
+    up
+    trap 'echo; log "stopping"; down; exit 0' INT TERM
+    node "$ROOT/scripts/demo.mjs" "http://127.0.0.1:$API_PORT" "$ROOT/samples/demo-export"
+    log "serving: API http://127.0.0.1:$API_PORT, Swagger http://127.0.0.1:$API_PORT/swagger — Ctrl-C stops everything"
+    while proc_alive "$(silo_pidfile 1)"; do sleep 1; done
+    log "silo-1 exited"
+    down
+}
+
+case "${1:-}" in
+"") demo ;;
+up) shift; up "$@" ;;
+down) down ;;
+status) status ;;
+-h | --help | help) usage ;;
+*) usage >&2; exit 2 ;;
+esac
