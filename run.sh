@@ -11,8 +11,9 @@
 #   ./run.sh down            stop exactly what `up` started
 #   ./run.sh status          what runs
 #
-# Environment: API_PORT (5080; silo N serves HTTP on API_PORT+N-1), PG_PORT (55432),
-# DYNAMODB_PORT (58000), DATA_DIR (.data), and any .NET setting as Section__Key
+# Environment: API_PORT (5080; silo N serves HTTP on API_PORT+N-1), SILO_PORT (11111) and
+# GATEWAY_PORT (30000) likewise, PG_PORT (55432), DYNAMODB_PORT (58000), DATA_DIR (.data),
+# and any .NET setting as Section__Key
 # (e.g. Jobs__LoadConcurrency=8), passed through to the silos.
 set -euo pipefail
 
@@ -21,6 +22,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib/stack.sh"
 stack_init
 
 CONFIGURATION=Release
+# Orleans ports of silo 1; silo N uses base + N - 1.
+SILO_PORT="${SILO_PORT:-11111}" GATEWAY_PORT="${GATEWAY_PORT:-30000}"
 API_DLL="$ROOT/src/Api/bin/$CONFIGURATION/net10.0/AdManager.Api.dll"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -58,7 +61,7 @@ silo_start() {
         export DynamoDb__ServiceUrl="http://127.0.0.1:$DYNAMODB_PORT"
         export DynamoDb__AccessKey=local DynamoDb__SecretKey=local
         export Orleans__Mode="$mode" Orleans__SiloName="silo-$n"
-        export Orleans__SiloPort=$((11111 + n - 1)) Orleans__GatewayPort=$((30000 + n - 1))
+        export Orleans__SiloPort=$((SILO_PORT + n - 1)) Orleans__GatewayPort=$((GATEWAY_PORT + n - 1))
         export Sources__File__AllowedRoots__0="${Sources__File__AllowedRoots__0:-$ROOT/samples}"
         exec 197>&- setsid dotnet "$API_DLL" --urls "http://127.0.0.1:$port" \
             >>"$LOG_DIR/silo-$n.log" 2>&1 </dev/null
