@@ -69,7 +69,9 @@ if [[ "$what" == all || "$what" == integration ]]; then
     pg_create_db admanager_test
     export ADMANAGER_TEST_PG="$(pg_npgsql | sed 's/Database=admanager;/Database=admanager_test;/')"
     export ADMANAGER_TEST_DYNAMODB="http://127.0.0.1:$DYNAMODB_PORT"
-    export ADMANAGER_TEST_PG_CTL="$ROOT/scripts/infra.sh"
+    # The fault-tolerance tests stop and start these servers, and run real silo processes.
+    export ADMANAGER_TEST_INFRA="$ROOT/scripts/infra.sh"
+    export ADMANAGER_API_DLL="$ROOT/src/Api/bin/Release/net10.0/AdManager.Api.dll"
     run_tests "$ROOT/tests/AdManager.IntegrationTests/AdManager.IntegrationTests.csproj" || rc=1
 fi
 

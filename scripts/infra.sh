@@ -6,6 +6,8 @@
 #   scripts/infra.sh up      start both (no-op for whatever already runs), write stack.env
 #   scripts/infra.sh down    stop both (fast, clean PostgreSQL shutdown)
 #   scripts/infra.sh status  exit 0 only when both run
+#   scripts/infra.sh pg-stop | pg-start | dynalite-stop | dynalite-start
+#                            one server only (the fault-tolerance tests restart them)
 #   scripts/infra.sh env     print stack.env: API_URL, PG_CONNECTION (libpq URI),
 #                            PG_NPGSQL, DYNAMODB_ENDPOINT; to export them:
 #                            set -a; eval "$(scripts/infra.sh env)"; set +a
@@ -45,6 +47,10 @@ status)
     dynalite_status || rc=3
     exit "$rc"
     ;;
+pg-stop) pg_stop ;;
+pg-start) pg_start ;;
+dynalite-stop) dynalite_stop ;;
+dynalite-start) dynalite_start ;;
 env)
     write_stack_env
     cat "$DATA_DIR/stack.env"

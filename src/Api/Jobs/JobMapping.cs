@@ -25,7 +25,8 @@ internal static class JobMapping
             s.SubmittedAt, s.UpdatedAt, s.CompletedAt,
             s.HasReport ? ReportUrl(s.JobId) : null,
             s.Error, s.SubmittedBy,
-            s.History.Select(h => new StatusChangeResponse(h.Status.ToWire(), h.At)).ToList());
+            s.History.Select(h => new StatusChangeResponse(h.Status.ToWire(), h.At)).ToList(),
+            s.Host);
     }
 
     public static ReportResponse ToResponse(this MigrationReport r) => new(

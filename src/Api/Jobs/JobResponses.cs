@@ -49,7 +49,8 @@ public sealed record JobResponse(
     string? ValidationReportUrl,
     string? Error,
     string? SubmittedBy,
-    IReadOnlyList<StatusChangeResponse> History);
+    IReadOnlyList<StatusChangeResponse> History,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Host);
 
 /// <summary>A page of jobs, newest first.</summary>
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);

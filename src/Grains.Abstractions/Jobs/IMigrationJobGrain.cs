@@ -20,6 +20,12 @@ public interface IMigrationJobGrain : IGrainWithGuidKey
 
     /// <summary>Asks a running job to stop at its next batch boundary.</summary>
     Task<CancelOutcome> Cancel(string? cancelledBy);
+
+    /// <summary>
+    /// Starts or resumes the pipeline from the last checkpoint when the job is not final and not running
+    /// in this activation (after its host died). Idempotent; a no-op for unknown and final jobs.
+    /// </summary>
+    Task Resume();
 }
 
 /// <summary>What a cancel request found.</summary>

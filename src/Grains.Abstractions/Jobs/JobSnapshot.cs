@@ -33,4 +33,5 @@ public sealed record JobSnapshot(
     [property: Id(7)] bool HasReport,
     [property: Id(8)] string? Error,
     [property: Id(9)] string? SubmittedBy,
-    [property: Id(10)] IReadOnlyList<StatusChange> History);
+    [property: Id(10)] IReadOnlyList<StatusChange> History,
+    [property: Id(11)] string? Host = null);

@@ -34,10 +34,14 @@ public sealed record RecordError(
     [property: Id(0)] string Key,
     [property: Id(1)] string Error);
 
-/// <summary>The loader's answer (batchstatus, errors).</summary>
+/// <summary>
+/// The loader's answer (batchstatus, errors). <see cref="Transient"/> marks a failed batch whose cause
+/// (a store restarting, throttling, unreachable) is worth retrying later.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AdManager.BatchResult")]
 public sealed record BatchResult(
     [property: Id(0)] int BatchNo,
     [property: Id(1)] BatchStatus Status,
     [property: Id(2)] int Written,
-    [property: Id(3)] IReadOnlyList<RecordError> Errors);
+    [property: Id(3)] IReadOnlyList<RecordError> Errors,
+    [property: Id(4)] bool Transient = false);

@@ -39,4 +39,13 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Job {JobId}: staging cleanup failed ({ErrorType}); rows stay until the next run")]
     public static partial void StagingCleanupFailed(ILogger logger, Guid jobId, string errorType);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Job {JobId} in {Status}: transient fault, retry {Attempt}/{Budget} from the last checkpoint in {DelaySeconds:0.0} s: {Cause}")]
+    public static partial void RetryingAfterFault(ILogger logger, Guid jobId, string status, int attempt, int budget, double delaySeconds, string cause);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Job {JobId}: could not store final status {Status} ({Cause}); the resume reminder tries again")]
+    public static partial void FinishNotStored(ILogger logger, Guid jobId, string status, string cause);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "Job {JobId} waits for earlier job {EarlierJobId}, whose data overlaps, before loading")]
+    public static partial void WaitingForEarlierJob(ILogger logger, Guid jobId, Guid earlierJobId);
 }

@@ -13,4 +13,21 @@ public sealed class JobRunOptions
     /// <summary>Batches of one job in flight at once.</summary>
     [Range(1, 64)]
     public int LoadConcurrency { get; set; } = 4;
+
+    /// <summary>At most this many batches per second for one job (0: no limit), so one big job cannot flood a target.</summary>
+    [Range(0, 100_000)]
+    public double MaxBatchesPerSecond { get; set; }
+
+    /// <summary>
+    /// How many times a job run resumes from its checkpoint after a transient fault (a store restarting,
+    /// throttling beyond the loaders' own retries) before it gives up and fails, naming the cause.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int RetryBudget { get; set; } = 12;
+
+    /// <summary>Longest wait between those resumptions (exponential backoff with jitter up to this).</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a job waiting for an earlier overlapping job looks again.</summary>
+    public TimeSpan OverlapPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

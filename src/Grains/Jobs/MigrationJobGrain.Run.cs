@@ -10,42 +10,102 @@ namespace AdManager.Grains.Jobs;
 public sealed partial class MigrationJobGrain
 {
     private long _liveRead;
-    private DateTimeOffset _startedThisRun;
 
     private async Task RunAsync(CancellationToken ct)
     {
         // Return to the caller (stream delivery, reminder, request) before any work starts.
         await Task.Yield();
-        _startedThisRun = DateTimeOffset.UtcNow;
-        var s = state.State;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            if (s.CancelRequested)
+            try
             {
-                await FinishAsync(JobStatus.Cancelled, null);
+                await RunPhasesAsync(ct);
                 return;
             }
-            JobLog.Running(logger, JobId, s.Status.ToWire());
-            if (s.Status == JobStatus.Submitted) await MoveAsync(JobStatus.Extracting);                   // 4.1
-            if (s.Status == JobStatus.Extracting && !await ExtractAsync(ct)) return;                       // 4.2
-            if (s.Status == JobStatus.Transforming && !await TransformAsync(ct)) return;                   // 4.3-4.4
-            if (s.Status == JobStatus.Loading && !await LoadAsync(ct)) return;                             // 4.5-4.6
-            if (s.Status == JobStatus.Validating) await ValidateAsync(ct);                                 // 4.7-4.9
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The activation is going away (silo shutdown): the checkpoint stands, the job resumes elsewhere.
+                JobLog.Paused(logger, JobId, state.State.Status.ToWire());
+                return;
+            }
+            catch (ExportFileException ex)
+            {
+                await FinishOrForgetAsync(JobStatus.Failed, ex.Message);
+                return;
+            }
+            catch (Exception ex) when (TransientFaults.IsTransient(ex) && attempt <= options.Value.RetryBudget)
+            {
+                // A store restarting or throttling: go back to the last persisted checkpoint and try again.
+                var delay = Backoff.Jittered(attempt, baseMs: 500, capMs: options.Value.RetryMaxDelay.TotalMilliseconds);
+                JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), attempt, options.Value.RetryBudget, delay.TotalSeconds, Cause(ex));
+                try
+                {
+                    await Task.Delay(delay, ct);
+                    await state.ReadStateAsync();
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception readFailure) when (TransientFaults.IsTransient(readFailure))
+                {
+                    // Still unavailable: the next attempt reads again.
+                }
+            }
+            catch (Exception ex)
+            {
+                var transient = TransientFaults.IsTransient(ex);
+                if (!transient) JobLog.Crashed(logger, JobId, state.State.Status.ToWire(), ex);
+                var error = transient
+                    ? $"{state.State.Status.ToWire()} gave up after {options.Value.RetryBudget} retries: {Cause(ex)}"
+                    : $"{state.State.Status.ToWire()} failed: {Cause(ex)}";
+                await FinishOrForgetAsync(JobStatus.Failed, error);
+                return;
+            }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    }
+
+    private static string Cause(Exception ex) => ex is BatchFailedException ? ex.Message : StoreErrors.Describe(ex);
+
+    /// <summary>
+    /// Ends the job; if even that cannot be stored, drops the unsaved changes so the persisted checkpoint
+    /// stays the truth, and leaves the job to the resume reminder.
+    /// </summary>
+    private async Task FinishOrForgetAsync(JobStatus final, string error)
+    {
+        try
         {
-            // The activation is going away (silo shutdown): the checkpoint stands, the reminder resumes the job.
-            JobLog.Paused(logger, JobId, s.Status.ToWire());
-        }
-        catch (ExportFileException ex)
-        {
-            await FailAsync(ex.Message);
+            await FinishAsync(final, error);
         }
         catch (Exception ex)
         {
-            JobLog.Crashed(logger, JobId, s.Status.ToWire(), ex);
-            await FailAsync($"{s.Status.ToWire()} failed: {(ex is BatchFailedException ? ex.Message : StoreErrors.Describe(ex))}");
+            JobLog.FinishNotStored(logger, JobId, final.ToWire(), Cause(ex));
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch (Exception)
+            {
+                // The store is down; the in-memory state is stale until the next activation reads it again.
+                DeactivateOnIdle();
+            }
         }
+    }
+
+    private async Task RunPhasesAsync(CancellationToken ct)
+    {
+        var s = state.State;
+        if (s.CancelRequested)
+        {
+            await FinishAsync(JobStatus.Cancelled, null);
+            return;
+        }
+        JobLog.Running(logger, JobId, s.Status.ToWire());
+        if (s.Status == JobStatus.Submitted) await MoveAsync(JobStatus.Extracting);                   // 4.1
+        if (s.Status == JobStatus.Extracting && !await ExtractAsync(ct)) return;                       // 4.2
+        if (s.Status == JobStatus.Transforming && !await TransformAsync(ct)) return;                   // 4.3-4.4
+        if (s.Status == JobStatus.Loading && !await LoadAsync(ct)) return;                             // 4.5-4.6
+        if (s.Status == JobStatus.Validating) await ValidateAsync(ct);                                 // 4.7-4.9
     }
 
     private async Task<bool> ExtractAsync(CancellationToken ct)
@@ -138,6 +198,7 @@ public sealed partial class MigrationJobGrain
             await MoveAsync(JobStatus.Validating);
             return true;
         }
+        if (!await WaitForEarlierJobsAsync(ct)) return false;
         if (s.MigratedAt is null)
         {
             // Microsecond precision: what PostgreSQL stores is exactly what DynamoDB gets.
@@ -148,6 +209,8 @@ public sealed partial class MigrationJobGrain
 
         var inFlight = new List<Task<(EntityKind Kind, BatchResult Result)>>();
         var totalBatches = s.Entities.Values.Sum(e => e.BatchesTotal);
+        var pace = options.Value.MaxBatchesPerSecond > 0 ? TimeSpan.FromSeconds(1 / options.Value.MaxBatchesPerSecond) : TimeSpan.Zero;
+        var nextSend = DateTimeOffset.UtcNow;
         foreach (var kind in pipeline.Entities(config))
         {
             var es = Entity(kind);
@@ -155,6 +218,13 @@ public sealed partial class MigrationJobGrain
             {
                 if (es.IsBatchDone(batchNo)) continue;
                 if (s.CancelRequested) break;
+                ct.ThrowIfCancellationRequested();
+                if (pace > TimeSpan.Zero)
+                {
+                    var wait = nextSend - DateTimeOffset.UtcNow;
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+                    nextSend = DateTimeOffset.UtcNow + pace;
+                }
                 inFlight.Add(SendBatchAsync(kind, batchNo, s.MigratedAt.Value, ct));
                 if (inFlight.Count >= options.Value.LoadConcurrency) await CompleteOneAsync(inFlight, totalBatches);
             }
@@ -177,7 +247,8 @@ public sealed partial class MigrationJobGrain
         var (kind, result) = await finished;
         if (result.Status == BatchStatus.Failed)
         {
-            throw new BatchFailedException(EntitySchema.For(kind).Name, result.BatchNo, result.Errors.FirstOrDefault()?.Error ?? "unknown error");
+            var cause = result.Errors.FirstOrDefault()?.Error ?? "unknown error";
+            throw new BatchFailedException(EntitySchema.For(kind).Name, result.BatchNo, cause, result.Transient);
         }
         var es = Entity(kind);
         foreach (var error in result.Errors.Take(10))
@@ -207,6 +278,29 @@ public sealed partial class MigrationJobGrain
                 new CatalogBatch(JobId, batchNo, migratedAt, [], await reader.ProductBatchAsync(JobId, batchNo, ct))),
         };
         return (kind, result);
+    }
+
+    /// <summary>
+    /// Per key the later job's data must win: a job loads only once every earlier job with overlapping
+    /// data (merchants and data types) is final. Returns false when the job was cancelled while waiting.
+    /// </summary>
+    private async Task<bool> WaitForEarlierJobsAsync(CancellationToken ct)
+    {
+        Guid? waitingFor = null;
+        while (await index.EarlierOverlappingAsync(JobId, state.State.Config!, ct) is { } earlier)
+        {
+            if (earlier != waitingFor) JobLog.WaitingForEarlierJob(logger, JobId, earlier);
+            waitingFor = earlier;
+            if (state.State.CancelRequested)
+            {
+                foreach (var es in state.State.Entities.Values) es.Loaded = 0;
+                await FinishAsync(JobStatus.Cancelled, null);
+                return false;
+            }
+            this.DelayDeactivation(TimeSpan.FromMinutes(10));
+            await Task.Delay(options.Value.OverlapPollInterval, ct);
+        }
+        return true;
     }
 
     private async Task ValidateAsync(CancellationToken ct)
@@ -279,7 +373,7 @@ public sealed partial class MigrationJobGrain
             if (s.Report is not null) s.Report = s.Report with { Status = next };
         }
         await SaveAsync();
-        await index.UpsertAsync(JobId, next.ToWire(), s.SubmittedAt, s.UpdatedAt, CancellationToken.None);
+        await index.UpsertAsync(JobId, s.Config!, next, s.SubmittedAt, s.UpdatedAt, CancellationToken.None);
         JobLog.StatusChanged(logger, JobId, next.ToWire());
         this.DelayDeactivation(TimeSpan.FromMinutes(10));
     }
@@ -310,6 +404,9 @@ public sealed partial class MigrationJobGrain
     }
 }
 
-/// <summary>A loader could not store a batch at all.</summary>
-public sealed class BatchFailedException(string entity, int batchNo, string cause)
-    : Exception($"{entity} batch {batchNo} could not be stored: {cause}");
+/// <summary>A loader could not store a batch at all; <see cref="Transient"/> when the cause may pass.</summary>
+public sealed class BatchFailedException(string entity, int batchNo, string cause, bool transient)
+    : Exception($"{entity} batch {batchNo} could not be stored: {cause}")
+{
+    public bool Transient { get; } = transient;
+}

@@ -3,6 +3,7 @@ using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Stores.Postgres;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -20,6 +21,7 @@ public sealed partial class MigrationJobGrain(
     JobIndexStore index,
     JobPipeline pipeline,
     IOptions<JobRunOptions> options,
+    IOptions<SiloOptions> silo,
     ILogger<MigrationJobGrain> logger)
     : Grain, IMigrationJobGrain, IStreamSubscriptionObserver, IAsyncObserver<StartDataMigrationJob>, IRemindable
 {
@@ -45,7 +47,7 @@ public sealed partial class MigrationJobGrain(
         s.SubmittedBy = submittedBy;
         s.History.Add(new StatusChange(JobStatus.Submitted, now));
         await SaveAsync();                                                    // 2.1 INSERT MigrationJob
-        await index.UpsertAsync(JobId, s.Status.ToWire(), s.SubmittedAt, s.UpdatedAt, CancellationToken.None);
+        await index.UpsertAsync(JobId, config, s.Status, s.SubmittedAt, s.UpdatedAt, CancellationToken.None);
 
         // The safety net: if the start event is lost or the host dies, the reminder starts or resumes the job.
         await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
@@ -82,6 +84,19 @@ public sealed partial class MigrationJobGrain(
         // A job that is not running right now (not started yet, or between hosts) is finished here.
         EnsureRunning();
         return CancelOutcome.Accepted;
+    }
+
+    public Task Resume()
+    {
+        EnsureRunning();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An activation of a job that was running elsewhere (its host died) takes over at once.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Exists && state.State.Status.IsRunning()) EnsureRunning();
+        return base.OnActivateAsync(cancellationToken);
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -150,5 +165,5 @@ public sealed partial class MigrationJobGrain(
         }
     }
 
-    private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State, _liveRead, _startedThisRun);
+    private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State, Interlocked.Read(ref _liveRead), silo.Value.SiloName);
 }

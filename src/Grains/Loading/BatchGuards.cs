@@ -25,5 +25,24 @@ internal static class BatchGuards
 
     /// <summary>A batch that could not be stored at all; the error names the cause without internals.</summary>
     public static BatchResult Failed(int batchNo, Exception ex) =>
-        new(batchNo, BatchStatus.Failed, 0, [new RecordError("*", StoreErrors.Describe(ex))]);
+        new(batchNo, BatchStatus.Failed, 0, [new RecordError("*", StoreErrors.Describe(ex))], TransientFaults.IsTransient(ex));
+
+    /// <summary>Runs a store call under the silo-wide PostgreSQL limit and the transient-fault retries.</summary>
+    public static ValueTask WithPostgresAsync(StoreResilience resilience, Func<CancellationToken, Task> write) =>
+        resilience.Pipeline.ExecuteAsync(async ct =>
+        {
+            await resilience.Postgres.WaitAsync(ct);
+            try
+            {
+                await write(ct);
+            }
+            finally
+            {
+                resilience.Postgres.Release();
+            }
+        }, CancellationToken.None);
+
+    /// <summary>Runs a DynamoDB write under the transient-fault retries (the writer applies the adaptive limit).</summary>
+    public static ValueTask WithDynamoAsync(StoreResilience resilience, Func<CancellationToken, Task> write) =>
+        resilience.Pipeline.ExecuteAsync(async ct => await write(ct), CancellationToken.None);
 }

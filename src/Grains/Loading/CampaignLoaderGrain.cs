@@ -1,5 +1,6 @@
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Abstractions.Records;
+using AdManager.Grains.Stores;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ namespace AdManager.Grains.Loading;
 public sealed class CampaignLoaderGrain(
     CampaignMetadataStore campaigns,
     DynamoBatchWriter dynamo,
+    StoreResilience resilience,
     ILogger<CampaignLoaderGrain> logger) : Grain, ICampaignLoaderGrain
 {
     public async Task<BatchResult> Load(CampaignBatch batch)
@@ -21,9 +23,11 @@ public sealed class CampaignLoaderGrain(
         var validPerformance = BatchGuards.Keep(batch.Performance, p => $"{p.CampaignId}/{DynamoItems.Date(p.Date)}", CheckPerformance, errors);
         try
         {
-            await campaigns.UpsertAsync(validCampaigns, batch.JobId, batch.MigratedAt, CancellationToken.None);
+            if (validCampaigns.Count > 0)
+                await BatchGuards.WithPostgresAsync(resilience, ct => campaigns.UpsertAsync(validCampaigns, batch.JobId, batch.MigratedAt, ct));
             var items = validPerformance.Select(p => DynamoItems.Performance(p, batch.JobId, batch.MigratedAt)).ToList();
-            await dynamo.PutAsync(DynamoItems.PerformanceTable, items, CancellationToken.None);
+            if (items.Count > 0)
+                await BatchGuards.WithDynamoAsync(resilience, ct => dynamo.PutAsync(DynamoItems.PerformanceTable, items, ct));
         }
         catch (Exception ex)
         {

@@ -1,5 +1,6 @@
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Abstractions.Records;
+using AdManager.Grains.Stores;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ namespace AdManager.Grains.Loading;
 public sealed class CatalogLoaderGrain(
     CatalogMetadataStore catalogs,
     DynamoBatchWriter dynamo,
+    StoreResilience resilience,
     ILogger<CatalogLoaderGrain> logger) : Grain, ICatalogLoaderGrain
 {
     public async Task<BatchResult> Load(CatalogBatch batch)
@@ -21,9 +23,11 @@ public sealed class CatalogLoaderGrain(
         var validProducts = BatchGuards.Keep(batch.Products, p => $"{p.CatalogId}/{p.ProductId}", CheckProduct, errors);
         try
         {
-            await catalogs.UpsertAsync(validCatalogs, batch.JobId, batch.MigratedAt, CancellationToken.None);
+            if (validCatalogs.Count > 0)
+                await BatchGuards.WithPostgresAsync(resilience, ct => catalogs.UpsertAsync(validCatalogs, batch.JobId, batch.MigratedAt, ct));
             var items = validProducts.Select(p => DynamoItems.Product(p, batch.JobId, batch.MigratedAt)).ToList();
-            await dynamo.PutAsync(DynamoItems.ProductTable, items, CancellationToken.None);
+            if (items.Count > 0)
+                await BatchGuards.WithDynamoAsync(resilience, ct => dynamo.PutAsync(DynamoItems.ProductTable, items, ct));
         }
         catch (Exception ex)
         {

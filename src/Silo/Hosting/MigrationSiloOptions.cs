@@ -38,5 +38,8 @@ public sealed class MigrationSiloOptions
     /// </summary>
     public TimeSpan StreamExpiry { get; set; } = TimeSpan.FromDays(2);
 
+    /// <summary>How long a grain call may take (a loader storing a large batch into a slow target).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool IsCluster => string.Equals(Mode, "Cluster", StringComparison.OrdinalIgnoreCase);
 }

@@ -3,6 +3,7 @@ using AdManager.Grains.Abstractions;
 using AdManager.Grains.Jobs;
 using AdManager.Grains.Pipeline.Phases;
 using AdManager.Grains.Pipeline.Sources;
+using AdManager.Grains.Stores;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
 using Amazon.DynamoDBv2;
@@ -37,6 +38,10 @@ public static class SiloHostingExtensions
         var silo = configuration.GetSection(MigrationSiloOptions.Section).Get<MigrationSiloOptions>() ?? new MigrationSiloOptions();
         builder.UseOrleans(orleans =>
         {
+            // Failure detection: defaults suit production; local stacks and tests shorten them (Orleans:Membership:*).
+            orleans.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{MigrationSiloOptions.Section}:Membership"));
+            // A batch of 10,000 items into a slow target can take minutes; calls to a dead silo fail fast anyway.
+            orleans.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = silo.ResponseTimeout);
             orleans.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = silo.ClusterId;
@@ -93,6 +98,7 @@ public static class SiloHostingExtensions
                 streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(200)));
             });
         });
+        builder.Services.AddHostedService<JobFailover>();
         return builder;
     }
 
@@ -102,6 +108,8 @@ public static class SiloHostingExtensions
         services.AddOptions<JobRunOptions>().Bind(configuration.GetSection(JobRunOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DynamoOptions>().Bind(configuration.GetSection(DynamoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FileSourceOptions>().Bind(configuration.GetSection(FileSourceOptions.Section));
+        services.AddOptions<StoreResilienceOptions>().Bind(configuration.GetSection(StoreResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StoreResilience>();
 
         services.AddSingleton(_ =>
         {

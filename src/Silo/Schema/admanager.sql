@@ -36,13 +36,20 @@ CREATE INDEX IF NOT EXISTS catalog_metadata_merchant ON catalog_metadata (mercha
 CREATE INDEX IF NOT EXISTS catalog_metadata_job ON catalog_metadata (migration_job_id);
 
 -- The job list: the job grain's state is the truth, this index makes "newest first, by status" cheap.
+-- service_id keeps deployments that share a database (and test hosts) apart; merchant_ids and
+-- data_types let a job find earlier jobs whose data overlaps its own (later jobs load after them).
 CREATE TABLE IF NOT EXISTS migration_jobs (
     job_id        uuid        PRIMARY KEY,
     status        text        NOT NULL,
     submitted_at  timestamptz NOT NULL,
     updated_at    timestamptz NOT NULL
 );
+ALTER TABLE migration_jobs ADD COLUMN IF NOT EXISTS service_id text NOT NULL DEFAULT '';
+ALTER TABLE migration_jobs ADD COLUMN IF NOT EXISTS merchant_ids text[] NOT NULL DEFAULT '{}';
+ALTER TABLE migration_jobs ADD COLUMN IF NOT EXISTS data_types text[] NOT NULL DEFAULT '{}';
+ALTER TABLE migration_jobs ADD COLUMN IF NOT EXISTS dry_run boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS migration_jobs_status ON migration_jobs (status, job_id DESC);
+CREATE INDEX IF NOT EXISTS migration_jobs_service ON migration_jobs (service_id, job_id DESC);
 
 CREATE TABLE IF NOT EXISTS migration_idempotency (
     idempotency_key  text        PRIMARY KEY,

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using AdManager.Grains.Stores;
 using Microsoft.Extensions.Options;
 
 namespace AdManager.Grains.Stores.Dynamo;
@@ -9,7 +10,7 @@ namespace AdManager.Grains.Stores.Dynamo;
 /// back as <c>UnprocessedItems</c> (throttling) are retried with exponential backoff and full jitter.
 /// A put replaces the whole item, so writing a batch again is harmless.
 /// </summary>
-public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options)
+public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options, StoreResilience resilience)
 {
     private const int MaxItemsPerRequest = 25;
 
@@ -23,14 +24,37 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
             async (requests, token) => await WriteChunkAsync(table, requests, token));
     }
 
+    /// <summary>DynamoDB's own "slow down" answers, as opposed to faults.</summary>
+    internal static bool IsThrottling(Exception ex) =>
+        ex is ProvisionedThroughputExceededException or RequestLimitExceededException
+        || ex is AmazonDynamoDBException { ErrorCode: "ThrottlingException" };
+
     private async Task WriteChunkAsync(string table, List<WriteRequest> requests, CancellationToken ct)
     {
         var pending = new Dictionary<string, List<WriteRequest>> { [table] = requests };
         for (var attempt = 1; ; attempt++)
         {
-            var response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
+            BatchWriteItemResponse response;
+            using (await resilience.Dynamo.AcquireAsync(ct))
+            {
+                try
+                {
+                    response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
+                }
+                catch (Exception ex) when (IsThrottling(ex) && attempt < options.Value.MaxAttempts)
+                {
+                    resilience.Dynamo.OnThrottled();
+                    await Task.Delay(Backoff.Jittered(attempt), ct);
+                    continue;
+                }
+            }
             // SDK v4 answers null, not an empty map, when everything was processed.
-            if (response.UnprocessedItems is not { Count: > 0 } unprocessed) return;
+            if (response.UnprocessedItems is not { Count: > 0 } unprocessed)
+            {
+                resilience.Dynamo.OnSuccess();
+                return;
+            }
+            resilience.Dynamo.OnThrottled();
             if (attempt >= options.Value.MaxAttempts)
             {
                 var left = unprocessed.Values.Sum(v => v.Count);
@@ -44,13 +68,3 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
 
 /// <summary>DynamoDB kept refusing work (throttling) beyond the retry budget.</summary>
 public sealed class DynamoThrottledException(string message) : Exception(message);
-
-/// <summary>Exponential backoff with full jitter, capped.</summary>
-internal static class Backoff
-{
-    public static TimeSpan Jittered(int attempt, double baseMs = 50, double capMs = 5_000)
-    {
-        var ceiling = Math.Min(capMs, baseMs * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
-    }
-}

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using AdManager.Grains.Stores;
 using Microsoft.Extensions.Options;
 
 namespace AdManager.Grains.Stores.Dynamo;

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace AdManager.IntegrationTests.Infrastructure;
+
+/// <summary>Stops and starts the test stack's real servers through <c>scripts/infra.sh</c> (the same code ./test.sh uses).</summary>
+public static class Infra
+{
+    public static Task StopPostgresAsync() => RunAsync("pg-stop");
+
+    public static Task StartPostgresAsync() => RunAsync("pg-start");
+
+    public static Task StopDynaliteAsync() => RunAsync("dynalite-stop");
+
+    public static Task StartDynaliteAsync() => RunAsync("dynalite-start");
+
+    private static async Task RunAsync(string command)
+    {
+        var script = Environment.GetEnvironmentVariable("ADMANAGER_TEST_INFRA")
+            ?? throw new InvalidOperationException("ADMANAGER_TEST_INFRA is not set: run the tests through ./test.sh");
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, command])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"infra.sh {command} failed ({process.ExitCode}): {await output}{await errors}");
+    }
+}
