@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Serialization;
 using AdManager.Api.Health;
 using AdManager.Api.Jobs;
+using AdManager.Grains.Stores;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.OpenApi;
 
@@ -39,9 +40,15 @@ public static class ApiHostingExtensions
     public static WebApplication UseMigrationApi(this WebApplication app)
     {
         // Unhandled errors become a bare 500 problem: no stack trace or exception text reaches a client.
+        // A grain whose silo just died, or a store restarting, is a passing condition: 503, retry later.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when TransientFaults.IsTransient(ex) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         app.UseDefaultFiles();

@@ -6,7 +6,7 @@ namespace AdManager.Grains.Jobs;
 /// <summary>Builds what the outside sees of a job: the snapshot (step 6) and the final report.</summary>
 internal static class JobViews
 {
-    public static JobSnapshot Snapshot(Guid jobId, JobState s, long liveRead, string host)
+    public static JobSnapshot Snapshot(Guid jobId, JobState s, double percent, long liveRead, string host)
     {
         var entities = s.Entities.Values;
         var read = entities.Sum(e => e.Read) + liveRead;
@@ -14,7 +14,7 @@ internal static class JobViews
             ? s.Report.Entities.Values.Sum(e => e.Loaded)
             : entities.Sum(e => e.Written);
         var progress = new JobProgress(
-            Percent: Math.Round(s.Percent, 1),
+            Percent: Math.Round(percent, 1),
             RecordsRead: read,
             RecordsRejected: entities.Sum(e => e.Rejected),
             RecordsSkipped: entities.Sum(e => e.Skipped),

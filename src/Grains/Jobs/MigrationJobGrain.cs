@@ -30,6 +30,10 @@ public sealed partial class MigrationJobGrain(
     // Only one flow writes the state at a time: the pipeline, or a request such as Cancel.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private CancellationTokenSource? _stop;
+
+    // Progress as of the last successful write: what a reader sees never runs ahead of what is durable,
+    // so after a failover or a return to the checkpoint the percentage cannot go down.
+    private double _durablePercent;
     private Task? _running;
 
     private Guid JobId => this.GetPrimaryKey();
@@ -95,6 +99,7 @@ public sealed partial class MigrationJobGrain(
     /// <summary>An activation of a job that was running elsewhere (its host died) takes over at once.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _durablePercent = state.State.Percent;
         if (state.State.Exists && state.State.Status.IsRunning()) EnsureRunning();
         return base.OnActivateAsync(cancellationToken);
     }
@@ -158,6 +163,7 @@ public sealed partial class MigrationJobGrain(
         {
             state.State.UpdatedAt = DateTimeOffset.UtcNow;
             await state.WriteStateAsync();
+            _durablePercent = Math.Max(_durablePercent, state.State.Percent);
         }
         finally
         {
@@ -165,5 +171,5 @@ public sealed partial class MigrationJobGrain(
         }
     }
 
-    private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State, Interlocked.Read(ref _liveRead), silo.Value.SiloName);
+    private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State, _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName);
 }

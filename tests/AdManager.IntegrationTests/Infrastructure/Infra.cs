@@ -5,9 +5,13 @@ namespace AdManager.IntegrationTests.Infrastructure;
 /// <summary>Stops and starts the test stack's real servers through <c>scripts/infra.sh</c> (the same code ./test.sh uses).</summary>
 public static class Infra
 {
-    public static Task StopPostgresAsync() => RunAsync("pg-stop");
-
-    public static Task StartPostgresAsync() => RunAsync("pg-start");
+    /// <summary>Stops and starts PostgreSQL, then drops the test's own pooled connections, which the restart broke.</summary>
+    public static async Task RestartPostgresAsync(TestStack stack)
+    {
+        await RunAsync("pg-stop");
+        await RunAsync("pg-start");
+        stack.Db.Clear();
+    }
 
     public static Task StopDynaliteAsync() => RunAsync("dynalite-stop");
 

@@ -32,10 +32,21 @@ public sealed class JobsClient(HttpClient http)
         return jobId;
     }
 
+    /// <summary>The job; a 503 (the cluster moving the job after a silo died) is retried, as a client should.</summary>
     public async Task<JsonNode> GetAsync(Guid jobId)
     {
-        var text = await http.GetStringAsync($"{Jobs}/{jobId}");
-        return JsonNode.Parse(text)!;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await http.GetAsync($"{Jobs}/{jobId}");
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 100)
+            {
+                await Task.Delay(200);
+                continue;
+            }
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"GET job answered {(int)response.StatusCode}: {text}");
+            return JsonNode.Parse(text)!;
+        }
     }
 
     /// <summary>Polls until the job is final; returns the job and every distinct status seen while polling.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace AdManager.IntegrationTests.Infrastructure;
 
@@ -12,11 +13,17 @@ namespace AdManager.IntegrationTests.Infrastructure;
 public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
+    private readonly CapturingLoggerProvider _logs = new();
+
     public string ServiceId => serviceId;
+
+    /// <summary>Every log line the host wrote at Information or above.</summary>
+    public IReadOnlyCollection<string> Logs => _logs.Lines;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         // UseSetting, not ConfigureAppConfiguration: Program reads these while building, before the
         // factory's configuration callbacks would run.
         var values = new Dictionary<string, string?>

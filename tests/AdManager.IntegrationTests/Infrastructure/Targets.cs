@@ -18,7 +18,14 @@ public static class Targets
     }
 
     /// <summary>Every ProductFeeds item of the prefix (a full, paginated scan).</summary>
-    public static async Task<List<Dictionary<string, AttributeValue>>> ProductItemsAsync(TestStack stack, string prefix)
+    public static Task<List<Dictionary<string, AttributeValue>>> ProductItemsAsync(TestStack stack, string prefix) =>
+        ItemsAsync(stack, "ProductFeeds", "CatalogId", prefix);
+
+    /// <summary>Every CampaignPerformanceLogs item of the prefix (a full, paginated scan).</summary>
+    public static Task<List<Dictionary<string, AttributeValue>>> PerformanceItemsAsync(TestStack stack, string prefix) =>
+        ItemsAsync(stack, "CampaignPerformanceLogs", "CampaignId", prefix);
+
+    private static async Task<List<Dictionary<string, AttributeValue>>> ItemsAsync(TestStack stack, string table, string partitionKey, string prefix)
     {
         var items = new List<Dictionary<string, AttributeValue>>();
         Dictionary<string, AttributeValue>? start = null;
@@ -26,8 +33,8 @@ public static class Targets
         {
             var page = await stack.Dynamo.ScanAsync(new ScanRequest
             {
-                TableName = "ProductFeeds",
-                FilterExpression = "begins_with(CatalogId, :p)",
+                TableName = table,
+                FilterExpression = $"begins_with({partitionKey}, :p)",
                 ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = prefix } },
                 ExclusiveStartKey = start,
                 ConsistentRead = true,

@@ -98,7 +98,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.Equal(2, report["entities"]!["campaigns"]!["verified"]!.GetValue<long>());
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1"));
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM catalog_metadata WHERE catalog_id LIKE $1"));
-        Assert.Empty((await ProductItemsAsync()).Items ?? []);
+        Assert.Empty(await Targets.ProductItemsAsync(stack, _export.P));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.Contains("maxRejectedRatio", job["error"]!.GetValue<string>());
         Assert.Equal(["Submitted", "InProgress:Extracting", "InProgress:Transforming", "Failed"], JobsClient.History(job));
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1"));
-        Assert.Empty((await ProductItemsAsync()).Items ?? []);
+        Assert.Empty(await Targets.ProductItemsAsync(stack, _export.P));
         var report = await api.ReportAsync(jobId);
         Assert.Equal(8, report["entities"]!.AsObject().Sum(e => e.Value!["rejected"]!.GetValue<long>()));
     }
@@ -205,13 +205,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
 
     private async Task AssertPerformanceItemsAsync(Guid jobId)
     {
-        var scan = await stack.Dynamo.ScanAsync(new ScanRequest
-        {
-            TableName = "CampaignPerformanceLogs",
-            FilterExpression = "begins_with(CampaignId, :p)",
-            ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = _export.P } },
-        });
-        var items = (scan.Items ?? []).Select(Flatten).OrderBy(i => i).ToList();
+        var items = (await Targets.PerformanceItemsAsync(stack, _export.P)).Select(Flatten).OrderBy(i => i).ToList();
         var p = _export.P;
         Assert.Equal(
             [
@@ -223,7 +217,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
 
     private async Task AssertProductItemsAsync(Guid jobId)
     {
-        var items = ((await ProductItemsAsync()).Items ?? []).Select(Flatten).OrderBy(i => i).ToList();
+        var items = (await Targets.ProductItemsAsync(stack, _export.P)).Select(Flatten).OrderBy(i => i).ToList();
         var p = _export.P;
         Assert.Equal(
             [
@@ -232,13 +226,6 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
             ],
             items);
     }
-
-    private Task<ScanResponse> ProductItemsAsync() => stack.Dynamo.ScanAsync(new ScanRequest
-    {
-        TableName = "ProductFeeds",
-        FilterExpression = "begins_with(CatalogId, :p)",
-        ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = _export.P } },
-    });
 
     /// <summary>An item as sorted name=value pairs, without MigratedAt (a time the test cannot know).</summary>
     private static string Flatten(Dictionary<string, AttributeValue> item) => string.Join("|", item

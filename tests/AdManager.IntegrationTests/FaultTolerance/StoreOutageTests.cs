@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using AdManager.IntegrationTests.Infrastructure;
+
+namespace AdManager.IntegrationTests.FaultTolerance;
+
+/// <summary>The real PostgreSQL server and dynalite stopped and started under a running job.</summary>
+[Collection(StackCollection.Name)]
+public sealed class StoreOutageTests(TestStack stack)
+{
+    private static Dictionary<string, string?> Paced(params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?> { ["Jobs:MaxBatchesPerSecond"] = "10" };
+        foreach (var (key, value) in extra) settings[key] = value;
+        return settings;
+    }
+
+    [Fact]
+    public async Task A_postgres_restart_during_loading_does_not_stop_the_job()
+    {
+        using var export = new CatalogExport(products: 1500);
+        await using var host = new MigrationHost(stack, "pg-" + export.P, Paced());
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await WaitForBatchesAsync(api, jobId, 3);
+        await Infra.RestartPostgresAsync(stack);
+
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(180));
+        Assert.Equal("Completed", job["status"]!.GetValue<string>());
+        FaultAssertions.HistoryIsLegal(job);
+        await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
+    }
+
+    [Fact]
+    public async Task A_short_dynamodb_outage_is_retried_and_the_job_completes()
+    {
+        using var export = new CatalogExport(products: 1500);
+        await using var host = new MigrationHost(stack, "ddb-" + export.P, Paced());
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await WaitForBatchesAsync(api, jobId, 3);
+        await Infra.StopDynaliteAsync();
+        try
+        {
+            // Keep it down long enough that loaders' own quick retries run out and the job must resume.
+            await WaitForRetryAsync(host, jobId);
+        }
+        finally
+        {
+            await Infra.StartDynaliteAsync();
+        }
+
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(180));
+        Assert.Equal("Completed", job["status"]!.GetValue<string>());
+        await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
+    }
+
+    [Fact]
+    public async Task An_outage_longer_than_the_retry_budget_fails_the_job_clearly_and_a_rerun_completes()
+    {
+        using var export = new CatalogExport(products: 600);
+        var settings = Paced(("Jobs:RetryBudget", "2"), ("Jobs:RetryMaxDelay", "00:00:01"), ("Stores:RetryAttempts", "1"), ("DynamoDb:MaxAttempts", "2"));
+        await using var host = new MigrationHost(stack, "budget-" + export.P, settings);
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await WaitForBatchesAsync(api, jobId, 2);
+        JsonNode failed;
+        await Infra.StopDynaliteAsync();
+        try
+        {
+            (failed, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            await Infra.StartDynaliteAsync();
+        }
+
+        Assert.Equal("Failed", failed["status"]!.GetValue<string>());
+        var error = failed["error"]!.GetValue<string>();
+        Assert.Contains("gave up after 2 retries", error);
+        Assert.Contains("products batch", error);
+
+        var rerun = await api.SubmitAsync(export.Request(batchSize: 50));
+        var (job, _) = await api.WaitForFinalAsync(rerun, TimeSpan.FromSeconds(120));
+        Assert.Equal("Completed", job["status"]!.GetValue<string>());
+        await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(rerun), rerun);
+    }
+
+    internal static async Task WaitForBatchesAsync(JobsClient api, Guid jobId, int batches)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var job = await api.GetAsync(jobId);
+            var status = job["status"]!.GetValue<string>();
+            Assert.True(status.StartsWith("InProgress", StringComparison.Ordinal) || status == "Submitted", $"job ended early: {status} {job["error"]}");
+            if (status == "InProgress:Loading" && job["progress"]!["batchesCompleted"]!.GetValue<int>() >= batches) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"job {jobId} did not get {batches} batches into Loading");
+    }
+
+    /// <summary>Waits until the job logged that it is resuming from its checkpoint after a transient fault.</summary>
+    private static async Task WaitForRetryAsync(MigrationHost host, Guid jobId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (host.Logs.Any(l => l.Contains($"Job {jobId}", StringComparison.Ordinal) && l.Contains("transient fault, retry", StringComparison.Ordinal))) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the job never retried");
+    }
+}
