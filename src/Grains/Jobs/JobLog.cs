@@ -39,4 +39,7 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Job {JobId}: staging cleanup failed ({ErrorType}); rows stay until the next run")]
     public static partial void StagingCleanupFailed(ILogger logger, Guid jobId, string errorType);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Job {JobId}: a batch in flight did not finish before the silo stopped ({ErrorType}); it runs again on resume")]
+    public static partial void BatchNotCheckpointed(ILogger logger, Guid jobId, string errorType);
 }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Stores;
+using AdManager.Grains.Telemetry;
 
 namespace AdManager.Grains.Jobs;
 
@@ -18,6 +20,7 @@ public sealed partial class MigrationJobGrain
         await Task.Yield();
         _startedThisRun = DateTimeOffset.UtcNow;
         var s = state.State;
+        using var scope = logger.BeginScope(Scope);
         try
         {
             if (s.CancelRequested)
@@ -73,6 +76,7 @@ public sealed partial class MigrationJobGrain
                     foreach (var warning in result.Warnings.Where(w => !s.Warnings.Contains(w))) s.Warnings.Add(warning);
                     Interlocked.Exchange(ref _liveRead, 0);
                     JobLog.EntityExtracted(logger, JobId, schema.Name, result.Read, result.Rejected, result.Skipped);
+                    pipeline.Metrics.RecordsRead(schema.Name, result.Read);
                 }
                 es.Extracted = true;
                 Advance(40.0 * (done + 1) / entities.Count);
@@ -105,6 +109,7 @@ public sealed partial class MigrationJobGrain
             es.BatchesTotal = batches;
             es.RejectedByReason = byReason[kind];
             es.Rejected = byReason[kind].Values.Sum();
+            foreach (var (reason, count) in es.RejectedByReason) pipeline.Metrics.RecordsRejected(EntitySchema.For(kind).Name, reason, count);
             rejected += es.Rejected;
             considered += es.Read - es.Skipped;
         }
@@ -154,12 +159,14 @@ public sealed partial class MigrationJobGrain
             for (var batchNo = 0; batchNo < es.BatchesTotal; batchNo++)
             {
                 if (es.IsBatchDone(batchNo)) continue;
-                if (s.CancelRequested) break;
-                inFlight.Add(SendBatchAsync(kind, batchNo, s.MigratedAt.Value, ct));
-                if (inFlight.Count >= options.Value.LoadConcurrency) await CompleteOneAsync(inFlight, totalBatches);
+                if (s.CancelRequested || ct.IsCancellationRequested) break;
+                inFlight.Add(SendBatchAsync(kind, batchNo, s.MigratedAt.Value));
+                if (inFlight.Count >= options.Value.LoadConcurrency) await CompleteOneAsync(inFlight, totalBatches, ct);
             }
         }
-        while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches);
+        // Shutting down (or cancelled): no new batch is sent, those in flight finish and are checkpointed.
+        while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches, ct);
+        ct.ThrowIfCancellationRequested();
 
         if (s.CancelRequested)
         {
@@ -170,11 +177,24 @@ public sealed partial class MigrationJobGrain
         return true;
     }
 
-    private async Task CompleteOneAsync(List<Task<(EntityKind Kind, BatchResult Result)>> inFlight, int totalBatches)
+    private async Task CompleteOneAsync(List<Task<(EntityKind Kind, BatchResult Result)>> inFlight, int totalBatches, CancellationToken ct)
     {
         var finished = await Task.WhenAny(inFlight);
         inFlight.Remove(finished);
-        var (kind, result) = await finished;
+        (EntityKind Kind, BatchResult Result) outcome;
+        try
+        {
+            outcome = await finished;
+        }
+        catch (Exception ex) when (ct.IsCancellationRequested && ex is not BatchFailedException)
+        {
+            // The silo is stopping and the call did not come back: the batch is not checkpointed and is
+            // sent again when the job resumes, where an upsert by key writes the same rows.
+            JobLog.BatchNotCheckpointed(logger, JobId, ex.GetType().Name);
+            return;
+        }
+        var (kind, result) = outcome;
+        using var batchScope = logger.BeginBatch(EntitySchema.For(kind).Name, result.BatchNo);
         if (result.Status == BatchStatus.Failed)
         {
             throw new BatchFailedException(EntitySchema.For(kind).Name, result.BatchNo, result.Errors.FirstOrDefault()?.Error ?? "unknown error");
@@ -189,13 +209,28 @@ public sealed partial class MigrationJobGrain
         var completed = state.State.Entities.Values.Sum(e => e.BatchesCompleted);
         Advance(45 + 50.0 * completed / Math.Max(1, totalBatches));
         await SaveAsync();                                                                                 // checkpoint per batch
+        pipeline.Metrics.RecordsLoaded(EntitySchema.For(kind).Name, result.Written);
         JobLog.BatchLoaded(logger, JobId, EntitySchema.For(kind).Name, result.BatchNo, result.Written, completed, totalBatches);
     }
 
-    private async Task<(EntityKind, BatchResult)> SendBatchAsync(EntityKind kind, int batchNo, DateTimeOffset migratedAt, CancellationToken ct)
+    /// <summary>One batch to its loader; not cancellable once sent, so a stopping silo checkpoints it rather than abandoning it.</summary>
+    private async Task<(EntityKind, BatchResult)> SendBatchAsync(EntityKind kind, int batchNo, DateTimeOffset migratedAt)
     {
-        var reader = pipeline.Reader;
-        BatchResult result = kind switch
+        var started = Stopwatch.GetTimestamp();
+        BatchResult? result = null;
+        try
+        {
+            result = await LoadBatchAsync(kind, batchNo, migratedAt, pipeline.Reader, CancellationToken.None);
+            return (kind, result);
+        }
+        finally
+        {
+            pipeline.Metrics.BatchCompleted(EntitySchema.For(kind).Name, result?.Status, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<BatchResult> LoadBatchAsync(EntityKind kind, int batchNo, DateTimeOffset migratedAt,
+        Stores.Postgres.StagingReader reader, CancellationToken ct) => kind switch
         {
             EntityKind.Campaigns => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).Load(
                 new CampaignBatch(JobId, batchNo, migratedAt, await reader.CampaignBatchAsync(JobId, batchNo, ct), [])),
@@ -206,8 +241,6 @@ public sealed partial class MigrationJobGrain
             _ => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).Load(
                 new CatalogBatch(JobId, batchNo, migratedAt, [], await reader.ProductBatchAsync(JobId, batchNo, ct))),
         };
-        return (kind, result);
-    }
 
     private async Task ValidateAsync(CancellationToken ct)
     {
@@ -251,6 +284,7 @@ public sealed partial class MigrationJobGrain
         CloseTiming(now);
         s.Report = JobViews.Report(JobId, s, final, pipeline.Entities(s.Config!));
         await MoveAsync(final);
+        pipeline.Metrics.JobFinished(final.ToString(), now - s.SubmittedAt);
         JobLog.Finished(logger, JobId, final.ToWire(), error ?? "");
         await UnregisterResumeAsync();
         try
@@ -273,6 +307,7 @@ public sealed partial class MigrationJobGrain
         s.Status = next;
         s.PhaseStartedAt = now;
         s.History.Add(new StatusChange(next, now));
+        Scope.Phase = next.ToString();
         if (next.IsFinal())
         {
             Advance(100);

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using AdManager.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AdManager.Grains.Stores.Dynamo;
@@ -9,7 +10,7 @@ namespace AdManager.Grains.Stores.Dynamo;
 /// back as <c>UnprocessedItems</c> (throttling) are retried with exponential backoff and full jitter.
 /// A put replaces the whole item, so writing a batch again is harmless.
 /// </summary>
-public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options)
+public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options, MigrationMetrics metrics)
 {
     private const int MaxItemsPerRequest = 25;
 
@@ -31,6 +32,7 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
             var response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
             // SDK v4 answers null, not an empty map, when everything was processed.
             if (response.UnprocessedItems is not { Count: > 0 } unprocessed) return;
+            metrics.Throttled("dynamodb", unprocessed.Values.Sum(v => v.Count));
             if (attempt >= options.Value.MaxAttempts)
             {
                 var left = unprocessed.Values.Sum(v => v.Count);
@@ -38,6 +40,7 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
             }
             pending = unprocessed;
             await Task.Delay(Backoff.Jittered(attempt), ct);
+            metrics.Retried("dynamodb", "BatchWriteItem");
         }
     }
 }
