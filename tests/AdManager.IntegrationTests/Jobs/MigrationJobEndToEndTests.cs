@@ -205,7 +205,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
 
     private async Task AssertPerformanceItemsAsync(Guid jobId)
     {
-        var scan = await stack.Dynamo.ScanAsync(new ScanRequest
+        var scan = await stack.Dynamo.ScanAllAsync(new ScanRequest
         {
             TableName = "CampaignPerformanceLogs",
             FilterExpression = "begins_with(CampaignId, :p)",
@@ -233,7 +233,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
             items);
     }
 
-    private Task<ScanResponse> ProductItemsAsync() => stack.Dynamo.ScanAsync(new ScanRequest
+    private Task<ScanResponse> ProductItemsAsync() => stack.Dynamo.ScanAllAsync(new ScanRequest
     {
         TableName = "ProductFeeds",
         FilterExpression = "begins_with(CatalogId, :p)",
