@@ -4,6 +4,7 @@ using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Stores;
+using AdManager.Grains.Stores.Postgres;
 using AdManager.Grains.Telemetry;
 
 namespace AdManager.Grains.Jobs;
@@ -220,7 +221,7 @@ public sealed partial class MigrationJobGrain
         BatchResult? result = null;
         try
         {
-            result = await LoadBatchAsync(kind, batchNo, migratedAt, pipeline.Reader, CancellationToken.None);
+            result = await LoadBatchAsync(kind, batchNo, migratedAt, pipeline.Reader);
             return (kind, result);
         }
         finally
@@ -229,8 +230,7 @@ public sealed partial class MigrationJobGrain
         }
     }
 
-    private async Task<BatchResult> LoadBatchAsync(EntityKind kind, int batchNo, DateTimeOffset migratedAt,
-        Stores.Postgres.StagingReader reader, CancellationToken ct) => kind switch
+    private async Task<BatchResult> LoadBatchAsync(EntityKind kind, int batchNo, DateTimeOffset migratedAt, StagingReader reader, CancellationToken ct = default) => kind switch
         {
             EntityKind.Campaigns => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).Load(
                 new CampaignBatch(JobId, batchNo, migratedAt, await reader.CampaignBatchAsync(JobId, batchNo, ct), [])),
