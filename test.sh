@@ -7,6 +7,7 @@
 #   ./test.sh                 all tests
 #   ./test.sh unit            unit tests only (no servers)
 #   ./test.sh integration     integration tests only
+#   ./test.sh deploy          Dockerfile and Kubernetes manifests only (kubectl kustomize, schemas)
 #   TEST_FILTER=Name ./test.sh  passes --filter to dotnet test
 set -euo pipefail
 
@@ -14,6 +15,8 @@ export DATA_DIR="${TEST_DATA_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -
 export PG_PORT="${TEST_PG_PORT:-55442}" DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-58010}"
 # shellcheck source-path=SCRIPTDIR source=scripts/lib/stack.sh
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib/stack.sh"
+# shellcheck source-path=SCRIPTDIR source=scripts/lib/deploy-check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib/deploy-check.sh"
 stack_init
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -37,8 +40,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "restoring and building (Release)"
-dotnet build "$ROOT/AdManager.sln" -c Release -nologo -v quiet
+rc=0
+if [[ "$what" == all || "$what" == deploy ]]; then
+    deploy_checks "$results" || rc=1
+fi
+
+if [[ "$what" != deploy ]]; then
+    log "restoring and building (Release)"
+    dotnet build "$ROOT/AdManager.sln" -c Release -nologo -v quiet
+fi
 
 filter=()
 [[ -n "${TEST_FILTER:-}" ]] && filter=(--filter "$TEST_FILTER")
@@ -52,7 +62,6 @@ run_tests() {
     return "${PIPESTATUS[0]}"
 }
 
-rc=0
 if [[ "$what" == all || "$what" == unit ]]; then
     run_tests "$ROOT/tests/AdManager.UnitTests/AdManager.UnitTests.csproj" || rc=1
 fi
@@ -84,6 +93,11 @@ for trx in "$results"/*.trx; do
     f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
+if [[ -f "$results/deploy.tap" ]]; then
+    p="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$results/deploy.tap" | tail -1)"
+    f="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/deploy.tap" | tail -1)"
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+fi
 echo "tests: $passed passed, $failed failed"
 if ((passed == 0)); then rc=1; fi
 exit "$rc"

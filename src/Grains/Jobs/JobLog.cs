@@ -48,4 +48,7 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "Job {JobId} waits for earlier job {EarlierJobId}, whose data overlaps, before loading")]
     public static partial void WaitingForEarlierJob(ILogger logger, Guid jobId, Guid earlierJobId);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Job {JobId}: a batch in flight did not finish before the silo stopped ({ErrorType}); it runs again on resume")]
+    public static partial void BatchNotCheckpointed(ILogger logger, Guid jobId, string errorType);
 }

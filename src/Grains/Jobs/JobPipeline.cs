@@ -4,6 +4,7 @@ using AdManager.Grains.Pipeline.Phases;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Pipeline.Sources;
 using AdManager.Grains.Stores.Postgres;
+using AdManager.Grains.Telemetry;
 
 namespace AdManager.Grains.Jobs;
 
@@ -13,12 +14,14 @@ public sealed class JobPipeline(
     StagingResolver resolver,
     StagingReader reader,
     ValidatePhase validate,
-    FileSourceGuard files)
+    FileSourceGuard files,
+    MigrationMetrics metrics)
 {
     public ExtractPhase Extract => extract;
     public StagingResolver Resolver => resolver;
     public StagingReader Reader => reader;
     public ValidatePhase Validate => validate;
+    public MigrationMetrics Metrics => metrics;
 
     /// <summary>The entities of the requested data types, parents first.</summary>
     public IReadOnlyList<EntityKind> Entities(JobConfig config) =>

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Stores;
+using AdManager.Grains.Stores.Postgres;
+using AdManager.Grains.Telemetry;
 
 namespace AdManager.Grains.Jobs;
 
@@ -15,6 +18,7 @@ public sealed partial class MigrationJobGrain
     {
         // Return to the caller (stream delivery, reminder, request) before any work starts.
         await Task.Yield();
+        using var scope = logger.BeginScope(Scope);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -133,6 +137,7 @@ public sealed partial class MigrationJobGrain
                     foreach (var warning in result.Warnings.Where(w => !s.Warnings.Contains(w))) s.Warnings.Add(warning);
                     Interlocked.Exchange(ref _liveRead, 0);
                     JobLog.EntityExtracted(logger, JobId, schema.Name, result.Read, result.Rejected, result.Skipped);
+                    pipeline.Metrics.RecordsRead(schema.Name, result.Read);
                 }
                 es.Extracted = true;
                 Advance(40.0 * (done + 1) / entities.Count);
@@ -165,6 +170,7 @@ public sealed partial class MigrationJobGrain
             es.BatchesTotal = batches;
             es.RejectedByReason = byReason[kind];
             es.Rejected = byReason[kind].Values.Sum();
+            foreach (var (reason, count) in es.RejectedByReason) pipeline.Metrics.RecordsRejected(EntitySchema.For(kind).Name, reason, count);
             rejected += es.Rejected;
             considered += es.Read - es.Skipped;
         }
@@ -217,19 +223,20 @@ public sealed partial class MigrationJobGrain
             for (var batchNo = 0; batchNo < es.BatchesTotal; batchNo++)
             {
                 if (es.IsBatchDone(batchNo)) continue;
-                if (s.CancelRequested) break;
-                ct.ThrowIfCancellationRequested();
+                if (s.CancelRequested || ct.IsCancellationRequested) break;
                 if (pace > TimeSpan.Zero)
                 {
                     var wait = nextSend - DateTimeOffset.UtcNow;
-                    if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait, CancellationToken.None);
                     nextSend = DateTimeOffset.UtcNow + pace;
                 }
-                inFlight.Add(SendBatchAsync(kind, batchNo, s.MigratedAt.Value, ct));
-                if (inFlight.Count >= options.Value.LoadConcurrency) await CompleteOneAsync(inFlight, totalBatches);
+                inFlight.Add(SendBatchAsync(kind, batchNo, s.MigratedAt.Value));
+                if (inFlight.Count >= options.Value.LoadConcurrency) await CompleteOneAsync(inFlight, totalBatches, ct);
             }
         }
-        while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches);
+        // Shutting down (or cancelled): no new batch is sent, those in flight finish and are checkpointed.
+        while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches, ct);
+        ct.ThrowIfCancellationRequested();
 
         if (s.CancelRequested)
         {
@@ -240,11 +247,24 @@ public sealed partial class MigrationJobGrain
         return true;
     }
 
-    private async Task CompleteOneAsync(List<Task<(EntityKind Kind, BatchResult Result)>> inFlight, int totalBatches)
+    private async Task CompleteOneAsync(List<Task<(EntityKind Kind, BatchResult Result)>> inFlight, int totalBatches, CancellationToken ct)
     {
         var finished = await Task.WhenAny(inFlight);
         inFlight.Remove(finished);
-        var (kind, result) = await finished;
+        (EntityKind Kind, BatchResult Result) outcome;
+        try
+        {
+            outcome = await finished;
+        }
+        catch (Exception ex) when (ct.IsCancellationRequested && ex is not BatchFailedException)
+        {
+            // The silo is stopping and the call did not come back: the batch is not checkpointed and is
+            // sent again when the job resumes, where an upsert by key writes the same rows.
+            JobLog.BatchNotCheckpointed(logger, JobId, ex.GetType().Name);
+            return;
+        }
+        var (kind, result) = outcome;
+        using var batchScope = logger.BeginBatch(EntitySchema.For(kind).Name, result.BatchNo);
         if (result.Status == BatchStatus.Failed)
         {
             var cause = result.Errors.FirstOrDefault()?.Error ?? "unknown error";
@@ -260,25 +280,37 @@ public sealed partial class MigrationJobGrain
         var completed = state.State.Entities.Values.Sum(e => e.BatchesCompleted);
         Advance(45 + 50.0 * completed / Math.Max(1, totalBatches));
         await SaveAsync();                                                                                 // checkpoint per batch
+        pipeline.Metrics.RecordsLoaded(EntitySchema.For(kind).Name, result.Written);
         JobLog.BatchLoaded(logger, JobId, EntitySchema.For(kind).Name, result.BatchNo, result.Written, completed, totalBatches);
     }
 
-    private async Task<(EntityKind, BatchResult)> SendBatchAsync(EntityKind kind, int batchNo, DateTimeOffset migratedAt, CancellationToken ct)
+    /// <summary>One batch to its loader; not cancellable once sent, so a stopping silo checkpoints it rather than abandoning it.</summary>
+    private async Task<(EntityKind, BatchResult)> SendBatchAsync(EntityKind kind, int batchNo, DateTimeOffset migratedAt)
     {
-        var reader = pipeline.Reader;
-        BatchResult result = kind switch
+        var started = Stopwatch.GetTimestamp();
+        BatchResult? result = null;
+        try
+        {
+            result = await LoadBatchAsync(kind, batchNo, migratedAt, pipeline.Reader);
+            return (kind, result);
+        }
+        finally
+        {
+            pipeline.Metrics.BatchCompleted(EntitySchema.For(kind).Name, result?.Status, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<BatchResult> LoadBatchAsync(EntityKind kind, int batchNo, DateTimeOffset migratedAt, StagingReader reader) => kind switch
         {
             EntityKind.Campaigns => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).Load(
-                new CampaignBatch(JobId, batchNo, migratedAt, await reader.CampaignBatchAsync(JobId, batchNo, ct), [])),
+                new CampaignBatch(JobId, batchNo, migratedAt, await reader.CampaignBatchAsync(JobId, batchNo, CancellationToken.None), [])),
             EntityKind.CampaignPerformance => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).Load(
-                new CampaignBatch(JobId, batchNo, migratedAt, [], await reader.PerformanceBatchAsync(JobId, batchNo, ct))),
+                new CampaignBatch(JobId, batchNo, migratedAt, [], await reader.PerformanceBatchAsync(JobId, batchNo, CancellationToken.None))),
             EntityKind.Catalogs => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).Load(
-                new CatalogBatch(JobId, batchNo, migratedAt, await reader.CatalogBatchAsync(JobId, batchNo, ct), [])),
+                new CatalogBatch(JobId, batchNo, migratedAt, await reader.CatalogBatchAsync(JobId, batchNo, CancellationToken.None), [])),
             _ => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).Load(
-                new CatalogBatch(JobId, batchNo, migratedAt, [], await reader.ProductBatchAsync(JobId, batchNo, ct))),
+                new CatalogBatch(JobId, batchNo, migratedAt, [], await reader.ProductBatchAsync(JobId, batchNo, CancellationToken.None))),
         };
-        return (kind, result);
-    }
 
     /// <summary>
     /// Per key the later job's data must win: a job loads only once every earlier job with overlapping
@@ -345,6 +377,7 @@ public sealed partial class MigrationJobGrain
         CloseTiming(now);
         s.Report = JobViews.Report(JobId, s, final, pipeline.Entities(s.Config!));
         await MoveAsync(final);
+        pipeline.Metrics.JobFinished(final.ToString(), now - s.SubmittedAt);
         JobLog.Finished(logger, JobId, final.ToWire(), error ?? "");
         await UnregisterResumeAsync();
         try
@@ -367,6 +400,7 @@ public sealed partial class MigrationJobGrain
         s.Status = next;
         s.PhaseStartedAt = now;
         s.History.Add(new StatusChange(next, now));
+        Scope.Phase = next.ToString();
         if (next.IsFinal())
         {
             Advance(100);

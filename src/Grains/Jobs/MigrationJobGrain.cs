@@ -1,6 +1,7 @@
 using AdManager.Grains.Abstractions;
 using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Stores.Postgres;
+using AdManager.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -35,12 +36,17 @@ public sealed partial class MigrationJobGrain(
     // so after a failover or a return to the checkpoint the percentage cannot go down.
     private double _durablePercent;
     private Task? _running;
+    private JobLogScope? _scope;
 
     private Guid JobId => this.GetPrimaryKey();
+
+    /// <summary>Job id and current phase on every line this activation logs (one object: the phase follows the job).</summary>
+    private JobLogScope Scope => _scope ??= new JobLogScope(JobId, state.State.Status.ToString());
 
     public async Task<JobSnapshot> Submit(JobConfig config, string? submittedBy)
     {
         if (state.State.Exists) return Snapshot();
+        using var scope = logger.BeginScope(Scope);
 
         var now = DateTimeOffset.UtcNow;
         var s = state.State;
@@ -72,6 +78,7 @@ public sealed partial class MigrationJobGrain(
         if (!state.State.Exists) return CancelOutcome.NotFound;
         if (state.State.Status.IsFinal()) return CancelOutcome.AlreadyFinal;
         if (state.State.CancelRequested) return CancelOutcome.Accepted;
+        using var scope = logger.BeginScope(Scope);
 
         await _writeGate.WaitAsync();
         try
@@ -118,6 +125,7 @@ public sealed partial class MigrationJobGrain(
 
     public Task OnErrorAsync(Exception ex)
     {
+        using var scope = logger.BeginScope(Scope);
         JobLog.StreamError(logger, JobId, ex.GetType().Name);
         return Task.CompletedTask;
     }
@@ -136,6 +144,7 @@ public sealed partial class MigrationJobGrain(
     {
         if (_running is { IsCompleted: false } running)
         {
+            using var scope = logger.BeginScope(Scope);
             JobLog.Pausing(logger, JobId, reason.Description);
             _stop?.Cancel();
             await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken));

@@ -4,6 +4,7 @@ using AdManager.Grains.Stores;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
 using Microsoft.Extensions.Logging;
+using AdManager.Grains.Telemetry;
 using Orleans.Concurrency;
 
 namespace AdManager.Grains.Loading;
@@ -18,6 +19,8 @@ public sealed class CampaignLoaderGrain(
 {
     public async Task<BatchResult> Load(CampaignBatch batch)
     {
+        var entity = batch.Campaigns.Count > 0 ? "campaigns" : "campaign_performance";
+        using var scope = logger.BeginBatch(batch.JobId, entity, batch.BatchNo);
         var errors = new List<RecordError>();
         var validCampaigns = BatchGuards.Keep(batch.Campaigns, c => c.CampaignId, CheckCampaign, errors);
         var validPerformance = BatchGuards.Keep(batch.Performance, p => $"{p.CampaignId}/{DynamoItems.Date(p.Date)}", CheckPerformance, errors);

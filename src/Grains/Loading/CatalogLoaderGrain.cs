@@ -4,6 +4,7 @@ using AdManager.Grains.Stores;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
 using Microsoft.Extensions.Logging;
+using AdManager.Grains.Telemetry;
 using Orleans.Concurrency;
 
 namespace AdManager.Grains.Loading;
@@ -18,6 +19,8 @@ public sealed class CatalogLoaderGrain(
 {
     public async Task<BatchResult> Load(CatalogBatch batch)
     {
+        var entity = batch.Catalogs.Count > 0 ? "catalogs" : "products";
+        using var scope = logger.BeginBatch(batch.JobId, entity, batch.BatchNo);
         var errors = new List<RecordError>();
         var validCatalogs = BatchGuards.Keep(batch.Catalogs, c => c.CatalogId, CheckCatalog, errors);
         var validProducts = BatchGuards.Keep(batch.Products, p => $"{p.CatalogId}/{p.ProductId}", CheckProduct, errors);

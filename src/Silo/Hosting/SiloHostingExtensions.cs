@@ -6,6 +6,7 @@ using AdManager.Grains.Pipeline.Sources;
 using AdManager.Grains.Stores;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
+using AdManager.Grains.Telemetry;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
@@ -35,7 +36,15 @@ public static class SiloHostingExtensions
         // Before UseOrleans: hosted services start in order, and the providers need their schema at start.
         builder.Services.AddHostedService<SchemaInitializer>();
 
-        var silo = configuration.GetSection(MigrationSiloOptions.Section).Get<MigrationSiloOptions>() ?? new MigrationSiloOptions();
+        var silo = MigrationSiloOptions.From(configuration);
+        builder.Services.AddOptions<MigrationSiloOptions>()
+            .Bind(configuration.GetSection(MigrationSiloOptions.Section))
+            .PostConfigure(o => o.ApplyPodEnvironment(configuration))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MigrationSiloOptions>, MigrationSiloOptionsValidator>();
+        // SIGTERM: batches in flight finish and are checkpointed, then the silo leaves the cluster, within this time.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
         builder.UseOrleans(orleans =>
         {
             // Failure detection: defaults suit production; local stacks and tests shorten them (Orleans:Membership:*).
@@ -54,7 +63,7 @@ public static class SiloHostingExtensions
                     o.Invariant = Invariant;
                     o.ConnectionString = postgres;
                 });
-                var address = string.IsNullOrWhiteSpace(silo.AdvertisedIP) ? IPAddress.Loopback : IPAddress.Parse(silo.AdvertisedIP);
+                var address = silo.AdvertisedAddress;
                 orleans.ConfigureEndpoints(address, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
                 if (!string.IsNullOrWhiteSpace(silo.SiloName)) orleans.Configure<SiloOptions>(o => o.SiloName = silo.SiloName);
             }
@@ -128,6 +137,8 @@ public static class SiloHostingExtensions
                 : new AmazonDynamoDBClient(config);
         });
 
+        services.AddMetrics();
+        services.AddSingleton<MigrationMetrics>();
         services.AddSingleton<JobIndexStore>();
         services.AddSingleton<RejectionQueries>();
         services.AddSingleton<StagingResolver>();

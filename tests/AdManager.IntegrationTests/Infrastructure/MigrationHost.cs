@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AdManager.IntegrationTests.Infrastructure;
@@ -10,7 +12,8 @@ namespace AdManager.IntegrationTests.Infrastructure;
 /// The real service (API co-hosting a silo) on the test stack. Each host gets its own Orleans service id,
 /// so hosts of different tests never share a stream queue or grain state; a "restarted" host reuses the id.
 /// </summary>
-public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary<string, string?>? settings = null)
+public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     private readonly CapturingLoggerProvider _logs = new();
@@ -43,6 +46,7 @@ public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         foreach (var (key, value) in values) builder.UseSetting(key, value);
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 
     private static int FreePort()

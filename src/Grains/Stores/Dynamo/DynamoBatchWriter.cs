@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using AdManager.Grains.Stores;
+using AdManager.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AdManager.Grains.Stores.Dynamo;
@@ -10,7 +10,7 @@ namespace AdManager.Grains.Stores.Dynamo;
 /// back as <c>UnprocessedItems</c> (throttling) are retried with exponential backoff and full jitter.
 /// A put replaces the whole item, so writing a batch again is harmless.
 /// </summary>
-public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options, StoreResilience resilience)
+public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options, StoreResilience resilience, MigrationMetrics metrics)
 {
     private const int MaxItemsPerRequest = 25;
 
@@ -44,6 +44,7 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
                 catch (Exception ex) when (IsThrottling(ex) && attempt < options.Value.MaxAttempts)
                 {
                     resilience.Dynamo.OnThrottled();
+                    metrics.Throttled("dynamodb", requests.Count);
                     await Task.Delay(Backoff.Jittered(attempt), ct);
                     continue;
                 }
@@ -55,6 +56,7 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
                 return;
             }
             resilience.Dynamo.OnThrottled();
+            metrics.Throttled("dynamodb", unprocessed.Values.Sum(v => v.Count));
             if (attempt >= options.Value.MaxAttempts)
             {
                 var left = unprocessed.Values.Sum(v => v.Count);
@@ -62,6 +64,7 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
             }
             pending = unprocessed;
             await Task.Delay(Backoff.Jittered(attempt), ct);
+            metrics.Retried("dynamodb", "BatchWriteItem");
         }
     }
 }

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using AdManager.Grains.Stores;
+using AdManager.Grains.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AdManager.Grains.Stores.Dynamo;
@@ -9,7 +9,7 @@ namespace AdManager.Grains.Stores.Dynamo;
 /// Post-load validation on DynamoDB: fetches exactly the keys a job loaded (BatchGetItem, 100 per request,
 /// several in flight) and compares each item with the item the job meant to write.
 /// </summary>
-public sealed class DynamoReadBack(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options)
+public sealed class DynamoReadBack(IAmazonDynamoDB dynamo, IOptions<DynamoOptions> options, MigrationMetrics metrics)
 {
     private const int MaxKeysPerRequest = 100;
 
@@ -57,10 +57,12 @@ public sealed class DynamoReadBack(IAmazonDynamoDB dynamo, IOptions<DynamoOption
                 foreach (var item in items) result[DynamoItems.KeyText(item, table)] = item;
             }
             if (response.UnprocessedKeys is not { Count: > 0 } unprocessed) return result;
+            metrics.Throttled("dynamodb", unprocessed.Values.Sum(v => v.Keys?.Count ?? 0));
             if (attempt >= options.Value.MaxAttempts)
                 throw new DynamoThrottledException($"DynamoDB table {table} left keys unread after {attempt} attempts");
             pending = unprocessed;
             await Task.Delay(Backoff.Jittered(attempt), ct);
+            metrics.Retried("dynamodb", "BatchGetItem");
         }
     }
 }

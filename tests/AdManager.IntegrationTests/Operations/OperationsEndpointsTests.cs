@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using AdManager.IntegrationTests.Infrastructure;
+using AdManager.IntegrationTests.Jobs;
+
+namespace AdManager.IntegrationTests.Operations;
+
+/// <summary>What operators look at: the Prometheus scrape endpoint and the Orleans Dashboard.</summary>
+[Collection(StackCollection.Name)]
+public sealed partial class OperationsEndpointsTests(TestStack stack) : IDisposable
+{
+    private readonly EndToEndExport _export = new();
+
+    public void Dispose() => _export.Dispose();
+
+    [Fact]
+    public async Task Metrics_endpoint_counts_the_pipeline_per_entity_and_exposes_http_database_and_orleans_metrics()
+    {
+        await using var host = new MigrationHost(stack, "metrics-" + _export.P);
+        var client = host.CreateClient();
+        var api = new JobsClient(client);
+        var jobId = await api.SubmitAsync(_export.Request(batchSize: 1));
+        await api.WaitForFinalAsync(jobId);
+
+        var metrics = await Poll.UntilAsync(async () =>
+        {
+            var text = await client.GetStringAsync("/metrics");
+            return text.Contains("admanager_migration_job_duration_seconds_count", StringComparison.Ordinal) ? text : null;
+        }, TimeSpan.FromSeconds(30), "the job's metrics on /metrics");
+
+        Assert.Equal(5, Value(metrics, "admanager_migration_records_read_total", ("entity", "campaigns")));
+        Assert.Equal(5, Value(metrics, "admanager_migration_records_read_total", ("entity", "products")));
+        Assert.Equal(1, Value(metrics, "admanager_migration_records_rejected_total", ("entity", "products"), ("reason", "invalid_value:gtin")));
+        Assert.Equal(2, Value(metrics, "admanager_migration_records_rejected_total", ("entity", "campaign_performance"), ("reason", "orphan:campaign_id")));
+        Assert.Equal(2, Value(metrics, "admanager_migration_records_loaded_total", ("entity", "campaigns")));
+        Assert.Equal(2, Value(metrics, "admanager_migration_records_loaded_total", ("entity", "products")));
+        // batchSize 1: two campaign batches, each one observation of the latency histogram.
+        Assert.Equal(2, Value(metrics, "admanager_migration_batch_duration_seconds_count", ("entity", "campaigns"), ("outcome", "succeeded")));
+        Assert.Equal(1, Value(metrics, "admanager_migration_job_duration_seconds_count", ("status", "CompletedWithErrors")));
+
+        Assert.Contains(Names(metrics), n => n.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
+        Assert.Contains(Names(metrics), n => n.StartsWith("db_client_", StringComparison.Ordinal));
+        Assert.Contains(Names(metrics), n => n.StartsWith("orleans_", StringComparison.Ordinal));
+        Assert.Contains(Names(metrics), n => n.StartsWith("dotnet_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dashboard_is_served_to_platform_admins_only()
+    {
+        await using var host = new MigrationHost(stack, "dash-" + _export.P,
+            new Dictionary<string, string?> { ["Dashboard:Enabled"] = "true" }, TestAuthentication.Add);
+        var client = host.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, "/dashboard", role: null));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(client, "/dashboard", role: "platform-viewer"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/dashboard", role: "platform-admin"));
+    }
+
+    [Fact]
+    public async Task Dashboard_is_not_served_when_no_caller_can_authenticate()
+    {
+        await using var host = new MigrationHost(stack, "dash-noauth-" + _export.P,
+            new Dictionary<string, string?> { ["Dashboard:Enabled"] = "true" });
+        var client = host.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(client, "/dashboard", role: null));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/health/live", role: null));
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path, string? role)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (role is not null) request.Headers.Add(TestAuthentication.RoleHeader, role);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>The value of the one sample of <paramref name="name"/> with these labels (others may be present).</summary>
+    private static double Value(string metrics, string name, params (string Label, string Value)[] labels)
+    {
+        var samples = metrics.Split('\n')
+            .Select(line => Sample().Match(line))
+            .Where(m => m.Success && m.Groups["name"].Value == name)
+            .Where(m => labels.All(l => m.Groups["labels"].Value.Contains($"{l.Label}=\"{l.Value}\"", StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(samples.Count == 1, $"expected one sample of {name} {string.Join(",", labels)}, found {samples.Count}:\n{metrics}");
+        return double.Parse(samples[0].Groups["value"].Value, CultureInfo.InvariantCulture);
+    }
+
+    private static IEnumerable<string> Names(string metrics) =>
+        metrics.Split('\n').Select(line => Sample().Match(line)).Where(m => m.Success).Select(m => m.Groups["name"].Value).Distinct();
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>[^ ]+)")]
+    private static partial Regex Sample();
+}
