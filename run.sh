@@ -122,7 +122,7 @@ down() {
     for f in "$RUN_DIR"/silo-*.pid; do
         [[ -e "$f" ]] || continue
         log "stopping $(basename "$f" .pid)"
-        stop_pidfile "$f" TERM 60
+        stop_pidfile "$f" TERM 130
     done
     dynalite_stop
     pg_stop

@@ -11,6 +11,7 @@ public static class StoreErrors
         PostgresException pg => $"PostgreSQL error {pg.SqlState}: {pg.MessageText}",
         NpgsqlException npg => $"PostgreSQL unavailable: {npg.Message}",
         Dynamo.DynamoThrottledException throttled => throttled.Message,
+        Dynamo.DynamoUnavailableException unavailable => unavailable.Message,
         AmazonDynamoDBException dynamo => $"DynamoDB error {dynamo.ErrorCode}: {dynamo.Message}",
         TimeoutException timeout => $"timed out: {timeout.Message}",
         _ => $"{ex.GetType().Name}: {ex.Message}",

@@ -41,6 +41,10 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
                 {
                     response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, ct);
                 }
+                catch (Exception ex) when (DynamoUnavailableException.IsConnectionFailure(ex))
+                {
+                    throw new DynamoUnavailableException(table, ex);
+                }
                 catch (Exception ex) when (IsThrottling(ex) && attempt < options.Value.MaxAttempts)
                 {
                     resilience.Dynamo.OnThrottled();
@@ -71,3 +75,12 @@ public sealed class DynamoBatchWriter(IAmazonDynamoDB dynamo, IOptions<DynamoOpt
 
 /// <summary>DynamoDB kept refusing work (throttling) beyond the retry budget.</summary>
 public sealed class DynamoThrottledException(string message) : Exception(message);
+
+/// <summary>DynamoDB could not be reached at all (connection refused, reset, name resolution): transient, and named as such.</summary>
+public sealed class DynamoUnavailableException(string table, Exception inner)
+    : Exception($"DynamoDB unavailable (table {table}): {inner.Message}", inner)
+{
+    internal static bool IsConnectionFailure(Exception ex) =>
+        ex is HttpRequestException or IOException or System.Net.Sockets.SocketException
+        || (ex is Amazon.Runtime.AmazonClientException && ex.InnerException is HttpRequestException or IOException or System.Net.Sockets.SocketException);
+}

@@ -51,7 +51,15 @@ public sealed class DynamoReadBack(IAmazonDynamoDB dynamo, IOptions<DynamoOption
         var pending = new Dictionary<string, KeysAndAttributes> { [table] = new KeysAndAttributes { Keys = keys, ConsistentRead = true } };
         for (var attempt = 1; ; attempt++)
         {
-            var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, ct);
+            BatchGetItemResponse response;
+            try
+            {
+                response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, ct);
+            }
+            catch (Exception ex) when (DynamoUnavailableException.IsConnectionFailure(ex))
+            {
+                throw new DynamoUnavailableException(table, ex);
+            }
             if (response.Responses is { } responses && responses.TryGetValue(table, out var items) && items is not null)
             {
                 foreach (var item in items) result[DynamoItems.KeyText(item, table)] = item;
