@@ -37,7 +37,7 @@ public sealed partial class MigrationJobGrain
             // The activation is going away (silo shutdown): the checkpoint stands, the reminder resumes the job.
             JobLog.Paused(logger, JobId, s.Status.ToWire());
         }
-        catch (ExportFileException ex)
+        catch (Exception ex) when (ex is ExportFileException or Secrets.SecretNotFoundException)
         {
             await FailAsync(ex.Message);
         }

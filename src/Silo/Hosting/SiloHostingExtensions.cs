@@ -3,6 +3,7 @@ using AdManager.Grains.Abstractions;
 using AdManager.Grains.Jobs;
 using AdManager.Grains.Pipeline.Phases;
 using AdManager.Grains.Pipeline.Sources;
+using AdManager.Grains.Secrets;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
 using Amazon.DynamoDBv2;
@@ -102,6 +103,8 @@ public static class SiloHostingExtensions
         services.AddOptions<JobRunOptions>().Bind(configuration.GetSection(JobRunOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DynamoOptions>().Bind(configuration.GetSection(DynamoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FileSourceOptions>().Bind(configuration.GetSection(FileSourceOptions.Section));
+        services.AddOptions<SecretStoreOptions>().Bind(configuration.GetSection(SecretStoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ISecretResolver, ConfigurationSecretResolver>();
 
         services.AddSingleton(_ =>
         {
