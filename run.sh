@@ -10,6 +10,10 @@
 #                            is missing; writes .data/stack.env and .data/run/<name>.pid
 #   ./run.sh down            stop exactly what `up` started
 #   ./run.sh status          what runs
+#   ./run.sh token [--role platform-admin|platform-viewer] [--sub NAME] [--hours H]
+#                            print a bearer token for this stack on the last line (for
+#                            the admin page at /, Swagger's Authorize, curl); signed with
+#                            the data folder's own key (.data/secrets/jwt-signing-key)
 #
 # Environment: API_PORT (5080; silo N serves HTTP on API_PORT+N-1), SILO_PORT (11111) and
 # GATEWAY_PORT (30000) likewise, PG_PORT (55432), DYNAMODB_PORT (58000), DATA_DIR (.data),
@@ -22,6 +26,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib/stack.sh"
 stack_init
 
 CONFIGURATION=Release
+# Who the local stack's tokens come from; the audience is the service's default (Auth:Audience).
+LOCAL_ISSUER=admanager-local LOCAL_AUDIENCE=admanager-migration
 # Orleans ports of silo 1; silo N uses base + N - 1.
 SILO_PORT="${SILO_PORT:-11111}" GATEWAY_PORT="${GATEWAY_PORT:-30000}"
 API_DLL="$ROOT/src/Api/bin/$CONFIGURATION/net10.0/AdManager.Api.dll"
@@ -68,6 +74,8 @@ silo_start() {
             export Orleans__Membership__ProbeTimeout="${Orleans__Membership__ProbeTimeout:-00:00:02}"
             export Orleans__Membership__NumMissedProbesLimit="${Orleans__Membership__NumMissedProbesLimit:-2}"
         fi
+        export Auth__Issuer="${Auth__Issuer:-$LOCAL_ISSUER}" Auth__SigningKeyFile="${Auth__SigningKeyFile:-$JWT_KEY_FILE}"
+        export SecretStore__Directory="${SecretStore__Directory:-$SECRETS_DIR/sources}"
         exec 197>&- setsid dotnet "$API_DLL" --urls "http://127.0.0.1:$port" \
             >>"$LOG_DIR/silo-$n.log" 2>&1 </dev/null
     ) &
@@ -110,11 +118,37 @@ up() {
     pg_start
     dynalite_start
     ensure_built
+    jwt_key_ensure
     local n
     for ((n = 1; n <= silos; n++)); do silo_start "$n" "$mode"; done
     write_stack_env
     echo "$mode" >"$RUN_DIR/mode"
-    log "ready: API http://127.0.0.1:$API_PORT  Swagger http://127.0.0.1:$API_PORT/swagger  (env: $DATA_DIR/stack.env)"
+    log "ready: admin portal http://127.0.0.1:$API_PORT/  Swagger http://127.0.0.1:$API_PORT/swagger  (env: $DATA_DIR/stack.env; a token: ./run.sh token)"
+}
+
+# mint_token ROLE SUBJECT [HOURS]
+mint_token() {
+    node "$ROOT/scripts/token.mjs" --key-file "$JWT_KEY_FILE" --issuer "$LOCAL_ISSUER" --audience "$LOCAL_AUDIENCE" \
+        --role "$1" --sub "$2" --hours "${3:-8}"
+}
+
+token() {
+    local role=platform-admin sub="" hours=8
+    while (($#)); do
+        case "$1" in
+        --role) role="${2:?--role needs platform-admin or platform-viewer}"; shift 2 ;;
+        --sub) sub="${2:?--sub needs a name}"; shift 2 ;;
+        --hours) hours="${2:?--hours needs a number}"; shift 2 ;;
+        *) log "unknown option $1"; usage >&2; exit 2 ;;
+        esac
+    done
+    case "$role" in
+    platform-admin | platform-viewer) ;;
+    *) log "--role takes platform-admin or platform-viewer"; exit 2 ;;
+    esac
+    jwt_key_ensure
+    log "a $role token for http://127.0.0.1:$API_PORT (subject ${sub:-local-${role#platform-}}, valid ${hours} h):"
+    mint_token "$role" "${sub:-local-${role#platform-}}" "$hours"
 }
 
 down() {
@@ -143,8 +177,12 @@ status() {
 demo() {
     up
     trap 'echo; log "stopping"; down; exit 0' INT TERM
-    node "$ROOT/scripts/demo.mjs" "http://127.0.0.1:$API_PORT" "$ROOT/samples/demo-export"
-    log "serving: API http://127.0.0.1:$API_PORT, Swagger http://127.0.0.1:$API_PORT/swagger — Ctrl-C stops everything"
+    local admin
+    admin="$(mint_token platform-admin local-admin)"
+    node "$ROOT/scripts/demo.mjs" "http://127.0.0.1:$API_PORT" "$ROOT/samples/demo-export" "$admin"
+    log "serving: admin portal http://127.0.0.1:$API_PORT/, Swagger http://127.0.0.1:$API_PORT/swagger — Ctrl-C stops everything"
+    log "sign in to the portal (or Swagger's Authorize) with this platform-admin token, valid 8 h (another: ./run.sh token):"
+    echo "$admin"
     while proc_alive "$(silo_pidfile 1)"; do sleep 1; done
     log "silo-1 exited"
     down
@@ -155,6 +193,7 @@ case "${1:-}" in
 up) shift; up "$@" ;;
 down) down ;;
 status) status ;;
+token) shift; token "$@" ;;
 -h | --help | help) usage ;;
 *) usage >&2; exit 2 ;;
 esac

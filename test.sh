@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # ./test.sh — every test, on a fresh machine: installs what is missing, starts a private
 # PostgreSQL and dynalite for the tests (under .data/test, on their own ports, so a running
-# ./run.sh stack is left alone), builds once, runs the unit and integration tests, and
-# stops what it started.
+# ./run.sh stack is left alone), builds once, runs the unit, integration and browser tests,
+# and stops what it started.
 #
 #   ./test.sh                 all tests
 #   ./test.sh unit            unit tests only (no servers)
 #   ./test.sh integration     integration tests only
 #   ./test.sh deploy          Dockerfile and Kubernetes manifests only (kubectl kustomize, schemas)
-#   TEST_FILTER=Name ./test.sh  passes --filter to dotnet test
+#   ./test.sh e2e             browser tests only: Debian's chromium (installed when missing)
+#                             driven by playwright-core against `./run.sh up` on free ports;
+#                             screenshots in TestResults/e2e/
+#   TEST_FILTER=Name ./test.sh  passes --filter to dotnet test (and skips the browser tests)
 set -euo pipefail
 
 export DATA_DIR="${TEST_DATA_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/.data/test}"
@@ -30,10 +33,14 @@ log() { printf '[test] %s\n' "$*" >&2; }
 started=()
 cleanup() {
     local rc=$?
-    for s in "${started[@]}"; do
+    local i s
+    # Last started, first stopped: the silo before the stores it uses.
+    for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+        s="${started[i]}"
         case "$s" in
         dynalite) dynalite_stop || true ;;
         postgres) pg_stop || true ;;
+        silo) stop_pidfile "$RUN_DIR/silo-1.pid" TERM 60 || true ;;
         esac
     done
     exit "$rc"
@@ -66,13 +73,48 @@ if [[ "$what" == all || "$what" == unit ]]; then
     run_tests "$ROOT/tests/AdManager.UnitTests/AdManager.UnitTests.csproj" || rc=1
 fi
 
-if [[ "$what" == all || "$what" == integration ]]; then
+start_stores() {
     pg_ensure_installed
     dynalite_ensure_installed
-    proc_alive "$PG_PIDFILE" || started+=(postgres)
+    if ! proc_alive "$PG_PIDFILE"; then started+=(postgres); fi
     pg_start
-    proc_alive "$DYNALITE_PIDFILE" || started+=(dynalite)
+    if ! proc_alive "$DYNALITE_PIDFILE"; then started+=(dynalite); fi
     dynalite_start
+}
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# The browser tests run against the real local stack: ./run.sh up on free ports, in the test
+# data folder (its own database, its own signing key), with tokens from ./run.sh token.
+run_e2e() {
+    local e2e="$ROOT/tests/e2e" work="$DATA_DIR/e2e-exports" api_port
+    chromium_ensure_installed
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error) >&2
+    _pg_psql postgres -c "DROP DATABASE IF EXISTS admanager WITH (FORCE)" >/dev/null
+    pg_create_db admanager
+    rm -rf "$work" && mkdir -p "$work"
+    api_port="$(free_port)"
+    # A silo this data folder still runs from an interrupted run would answer on another port.
+    stop_pidfile "$RUN_DIR/silo-1.pid" TERM 60
+    started+=(silo)
+    API_PORT="$api_port" SILO_PORT="$(free_port)" GATEWAY_PORT="$(free_port)" \
+        Sources__File__AllowedRoots__0="$ROOT/samples" Sources__File__AllowedRoots__1="$work" \
+        "$ROOT/run.sh" up
+    E2E_BASE_URL="http://127.0.0.1:$api_port/" \
+        E2E_ADMIN_TOKEN="$("$ROOT/run.sh" token --role platform-admin 2>/dev/null | tail -n1)" \
+        E2E_VIEWER_TOKEN="$("$ROOT/run.sh" token --role platform-viewer 2>/dev/null | tail -n1)" \
+        E2E_SAMPLE_EXPORT="$ROOT/samples/demo-export" E2E_WORK_DIR="$work" E2E_ARTIFACTS="$results/e2e" \
+        node --test --test-concurrency=1 \
+        --test-reporter=spec --test-reporter-destination=stdout \
+        --test-reporter=junit --test-reporter-destination="$results/e2e.junit.xml" \
+        "$e2e/tests/" 2>&1 | tee "$results/e2e.log"
+    local rc="${PIPESTATUS[0]}"
+    ((rc == 0)) || tail -n 40 "$LOG_DIR/silo-1.log" >&2 || true
+    return "$rc"
+}
+
+if [[ "$what" == all || "$what" == integration ]]; then
+    start_stores
     # A clean database per run: the tests assert exact target contents.
     _pg_psql postgres -c "DROP DATABASE IF EXISTS admanager_test WITH (FORCE)" >/dev/null
     pg_create_db admanager_test
@@ -82,6 +124,12 @@ if [[ "$what" == all || "$what" == integration ]]; then
     export ADMANAGER_TEST_INFRA="$ROOT/scripts/infra.sh"
     export ADMANAGER_API_DLL="$ROOT/src/Api/bin/Release/net10.0/AdManager.Api.dll"
     run_tests "$ROOT/tests/AdManager.IntegrationTests/AdManager.IntegrationTests.csproj" || rc=1
+fi
+
+if [[ "$what" == e2e || ("$what" == all && -z "${TEST_FILTER:-}") ]]; then
+    log "browser tests (chromium, playwright-core) against ./run.sh up"
+    start_stores
+    run_e2e || rc=1
 fi
 
 # One closing line for CI, summed over every test run above.
@@ -96,6 +144,11 @@ done
 if [[ -f "$results/deploy.tap" ]]; then
     p="$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$results/deploy.tap" | tail -1)"
     f="$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/deploy.tap" | tail -1)"
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+fi
+if [[ -s "$results/e2e.junit.xml" ]]; then
+    p="$(sed -n 's/.*<!-- pass \([0-9]*\) -->.*/\1/p' "$results/e2e.junit.xml" | tail -n1)"
+    f="$(sed -n 's/.*<!-- fail \([0-9]*\) -->.*/\1/p' "$results/e2e.junit.xml" | tail -n1)"
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 fi
 echo "tests: $passed passed, $failed failed"

@@ -45,6 +45,7 @@ stack_init() {
     SECRETS_DIR="$DATA_DIR/secrets"
     PG_DATA="$DATA_DIR/pg"
     PG_PASSWORD_FILE="$SECRETS_DIR/pg-password"
+    JWT_KEY_FILE="$SECRETS_DIR/jwt-signing-key"
     PG_PIDFILE="$RUN_DIR/postgres.pid"
     DYNALITE_DIR="$ROOT/tools/dynalite"
     DYNALITE_DATA="$DATA_DIR/dynalite"
@@ -636,6 +637,24 @@ write_stack_env() {
         } >"$envfile.tmp"
     )
     mv "$envfile.tmp" "$envfile"
+}
+
+# --------------------------------------------------------------------------------------
+# Local bearer tokens
+# --------------------------------------------------------------------------------------
+
+# The local stack signs its tokens (HS256) with a 256-bit key made once per data folder,
+# like the PostgreSQL password: never committed, owner-only, gone with `rm -rf $DATA_DIR`.
+_jwt_key_ensure_locked() {
+    if [[ ! -s "$JWT_KEY_FILE" ]]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$JWT_KEY_FILE.tmp")
+        mv "$JWT_KEY_FILE.tmp" "$JWT_KEY_FILE"
+    fi
+    chmod 600 "$JWT_KEY_FILE"
+}
+
+jwt_key_ensure() {
+    _stack_locked _jwt_key_ensure_locked
 }
 
 # --------------------------------------------------------------------------------------

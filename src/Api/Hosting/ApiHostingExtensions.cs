@@ -3,12 +3,14 @@ using System.Text.Json.Serialization;
 using AdManager.Api.Health;
 using AdManager.Api.Jobs;
 using AdManager.Grains.Stores;
+using AdManager.Api.Portal;
+using AdManager.Api.Security;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.OpenApi;
 
 namespace AdManager.Api.Hosting;
 
-/// <summary>The HTTP side: problem details, JSON, Swagger, health, the admin page.</summary>
+/// <summary>The HTTP side: problem details, JSON, auth, rate limits, Swagger, health, the admin page.</summary>
 public static class ApiHostingExtensions
 {
     public static WebApplicationBuilder AddMigrationApi(this WebApplicationBuilder builder)
@@ -21,6 +23,8 @@ public static class ApiHostingExtensions
         });
         services.AddSingleton<SubmitJobValidator>();
         services.AddMigrationHealthChecks();
+        services.AddPlatformAuth(builder.Configuration);
+        services.AddSubmissionRateLimit(builder.Configuration);
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
@@ -33,6 +37,8 @@ public static class ApiHostingExtensions
             });
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
+            o.AddSecurityDefinition(BearerOperationFilter.SchemeName, BearerOperationFilter.Scheme);
+            o.OperationFilter<BearerOperationFilter>();
         });
         return builder;
     }
@@ -51,14 +57,19 @@ public static class ApiHostingExtensions
             },
         });
         app.UseStatusCodePages();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseAdminPortal();
         app.UseSwagger();
         app.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint("/swagger/v1/swagger.json", "AdManager data migration v1");
             o.RoutePrefix = "swagger";
         });
+        // Health, the page and Swagger stay anonymous; the /admin endpoints require the platform policy.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // After authorization: the limiter partitions by the authenticated caller, and refused requests spend no permits.
+        app.UseRateLimiter();
         app.MapJobsApi();
         app.MapMigrationHealthChecks();
         return app;

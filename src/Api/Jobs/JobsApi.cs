@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AdManager.Api.Security;
 using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Stores.Postgres;
@@ -14,19 +15,25 @@ public static class JobsApi
 {
     public const string Prefix = "/admin/data-migration/jobs";
 
+    /// <summary>Largest accepted job request: room for the 10,000 merchant ids a scope may list.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup(Prefix).WithTags("Migration jobs");
+        var jobs = app.MapGroup(Prefix).WithTags("Migration jobs").RequireAuthorization(PlatformRoles.Policy);
 
         jobs.MapPost("/", SubmitAsync)
             .WithName("SubmitJob")
             .WithSummary("Submit a migration job")
             .WithDescription("Validates the request, records the job as Submitted and publishes its start event. Answers 202 at once; follow the Location header. An optional Idempotency-Key header makes retries safe for 24 hours.")
             .Accepts<SubmitJobRequest>("application/json")
-            .WithMetadata(new RequestSizeLimitAttribute(256 * 1024))
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .RequireRateLimiting(SubmissionRateLimit.Policy)
             .Produces<SubmitJobResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         jobs.MapGet("/", ListAsync)
             .WithName("ListJobs")
@@ -66,12 +73,8 @@ public static class JobsApi
     private static async Task<IResult> SubmitAsync(
         HttpRequest request, SubmitJobValidator validator, IGrainFactory grains, JobIndexStore index, CancellationToken ct)
     {
-        byte[] body;
-        using (var buffer = new MemoryStream())
-        {
-            await request.Body.CopyToAsync(buffer, ct);
-            body = buffer.ToArray();
-        }
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null) return Problems.TooLarge($"A job request is at most {MaxBodyBytes / 1024} KiB.");
 
         SubmitJobRequest? submitted;
         try
@@ -106,6 +109,28 @@ public static class JobsApi
         var principal = request.HttpContext.User.Identity?.Name;
         var snapshot = await grains.GetGrain<IMigrationJobGrain>(jobId).Submit(config, principal);
         return Accepted(jobId, snapshot.Status);
+    }
+
+    /// <summary>The body, or null past <see cref="MaxBodyBytes"/> (whether or not the server enforces the endpoint's limit itself).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        return buffer.ToArray();
     }
 
     private static IResult Accepted(Guid jobId, JobStatus status) =>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Pipeline.Sources;
+using AdManager.Grains.Secrets;
 
 namespace AdManager.Api.Jobs;
 
@@ -41,7 +42,8 @@ public sealed partial class SubmitJobValidator(FileSourceGuard files)
             var credentials = request.Source.CredentialsRef;
             var schema = request.Source.Schema ?? "legacy";
             if (string.IsNullOrEmpty(credentials)) Add("source.credentialsRef", "credentialsRef (the name of a secret) is required for a postgres source");
-            else if (!IdPattern().IsMatch(credentials)) Add("source.credentialsRef", "credentialsRef must be a secret's name: 1-64 of A-Z a-z 0-9 _ . -");
+            else if (!ConfigurationSecretResolver.IsValidName(credentials))
+                Add("source.credentialsRef", "credentialsRef must be a secret's name (1-64 of A-Z a-z 0-9 _ . -, not starting with a dot), never the credentials themselves");
             if (!IdentifierPattern().IsMatch(schema)) Add("source.schema", "schema must be a plain SQL identifier");
             if (request.Source.Location is not null) Add("source.location", "a postgres source takes no location");
             if (errors.Count == 0) source = new SourceConfig(SourceKinds.Postgres, CredentialsRef: credentials, Schema: schema);

@@ -3,6 +3,7 @@ using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Phases;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Pipeline.Sources;
+using AdManager.Grains.Secrets;
 using AdManager.Grains.Stores.Postgres;
 using AdManager.Grains.Telemetry;
 
@@ -15,7 +16,8 @@ public sealed class JobPipeline(
     StagingReader reader,
     ValidatePhase validate,
     FileSourceGuard files,
-    MigrationMetrics metrics)
+    MigrationMetrics metrics,
+    ISecretResolver secrets)
 {
     public ExtractPhase Extract => extract;
     public StagingResolver Resolver => resolver;
@@ -30,6 +32,12 @@ public sealed class JobPipeline(
     /// <summary>The entity files of a file source; a file-level problem throws <see cref="ExportFileException"/>.</summary>
     public IReadOnlyDictionary<EntityKind, string> Discover(JobConfig config)
     {
+        if (config.Source.Kind == SourceKinds.Postgres)
+        {
+            // Resolved here, on the silo, so a missing secret fails the job with a clear error that names only
+            // the reference. The postgres source (issue 8) connects with this value instead of refusing.
+            _ = secrets.Resolve(config.Source.CredentialsRef ?? "");
+        }
         if (config.Source.Kind != SourceKinds.File)
             throw new ExportFileException($"source kind '{config.Source.Kind}' is not supported by this version");
         var location = files.Resolve(config.Source.Location);

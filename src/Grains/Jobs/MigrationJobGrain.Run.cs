@@ -32,7 +32,7 @@ public sealed partial class MigrationJobGrain
                 JobLog.Paused(logger, JobId, state.State.Status.ToWire());
                 return;
             }
-            catch (ExportFileException ex)
+            catch (Exception ex) when (ex is ExportFileException or Secrets.SecretNotFoundException)
             {
                 await FinishOrForgetAsync(JobStatus.Failed, ex.Message);
                 return;

@@ -4,6 +4,7 @@ using AdManager.Grains.Jobs;
 using AdManager.Grains.Pipeline.Phases;
 using AdManager.Grains.Pipeline.Sources;
 using AdManager.Grains.Stores;
+using AdManager.Grains.Secrets;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
 using AdManager.Grains.Telemetry;
@@ -119,6 +120,8 @@ public static class SiloHostingExtensions
         services.AddOptions<FileSourceOptions>().Bind(configuration.GetSection(FileSourceOptions.Section));
         services.AddOptions<StoreResilienceOptions>().Bind(configuration.GetSection(StoreResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StoreResilience>();
+        services.AddOptions<SecretStoreOptions>().Bind(configuration.GetSection(SecretStoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ISecretResolver, ConfigurationSecretResolver>();
 
         services.AddSingleton(_ =>
         {

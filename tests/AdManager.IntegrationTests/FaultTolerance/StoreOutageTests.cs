@@ -108,7 +108,7 @@ public sealed class StoreOutageTests(TestStack stack)
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (host.Logs.Any(l => l.Contains($"Job {jobId}", StringComparison.Ordinal) && l.Contains("transient fault, retry", StringComparison.Ordinal))) return;
+            if (host.Logs.Entries.Any(l => l.Contains($"Job {jobId}", StringComparison.Ordinal) && l.Contains("transient fault, retry", StringComparison.Ordinal))) return;
             await Task.Delay(100);
         }
         throw new TimeoutException("the job never retried");

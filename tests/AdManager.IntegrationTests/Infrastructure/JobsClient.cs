@@ -69,6 +69,19 @@ public sealed class JobsClient(HttpClient http)
         }
     }
 
+    /// <summary>Polls until the job reaches <paramref name="status"/> (or anything after it); returns the job as then seen.</summary>
+    public async Task<JsonNode> WaitForStatusAsync(Guid jobId, string status, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var job = await GetAsync(jobId);
+            if (History(job).Contains(status)) return job;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {jobId} did not reach {status}; it is {job["status"]}");
+            await Task.Delay(100);
+        }
+    }
+
     public async Task<JsonNode> ReportAsync(Guid jobId)
     {
         var text = await http.GetStringAsync($"{Jobs}/{jobId}/report");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -11,22 +12,34 @@ namespace AdManager.IntegrationTests.Infrastructure;
 /// <summary>
 /// The real service (API co-hosting a silo) on the test stack. Each host gets its own Orleans service id,
 /// so hosts of different tests never share a stream queue or grain state; a "restarted" host reuses the id.
+/// It trusts <see cref="TestTokens"/>, and its clients sign in as a platform admin unless a test asks otherwise.
 /// </summary>
 public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary<string, string?>? settings = null,
     Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
-    private readonly CapturingLoggerProvider _logs = new();
-
     public string ServiceId => serviceId;
 
-    /// <summary>Every log line the host wrote at Information or above.</summary>
-    public IReadOnlyCollection<string> Logs => _logs.Lines;
+    /// <summary>What the host logged, at the levels its configuration enables.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>A client sending <paramref name="token"/> as its bearer token, or no token when null.</summary>
+    public HttpClient CreateClientWithToken(string? token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Admin());
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         // UseSetting, not ConfigureAppConfiguration: Program reads these while building, before the
         // factory's configuration callbacks would run.
         var values = new Dictionary<string, string?>
@@ -43,10 +56,16 @@ public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary
             ["Jobs:ResumeCheckPeriod"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:AdManager"] = "Information",
+            ["Auth:Issuer"] = TestTokens.Issuer,
+            ["Auth:Audience"] = TestTokens.Audience,
+            ["Auth:SigningKeys:0"] = TestTokens.KeyBase64,
+            // The suite submits many jobs from one caller; RateLimitTests set their own small limit.
+            ["RateLimiting:Submissions:PermitLimit"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         foreach (var (key, value) in values) builder.UseSetting(key, value);
         if (services is not null) builder.ConfigureTestServices(services);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     private static int FreePort()

@@ -27,8 +27,13 @@ public sealed class FileSourceGuardTests : IDisposable
     [Theory]
     [InlineData("relative/path", "absolute")]
     [InlineData("", "required")]
-    public void Relative_or_empty_locations_are_refused(string location, string reason) =>
+    [InlineData("/tmp/\0/etc", "control characters")]
+    public void Relative_empty_or_garbled_locations_are_refused(string location, string reason) =>
         Assert.Contains(reason, Guard().Problem(location));
+
+    [Fact]
+    public void Unpaired_surrogates_are_refused() =>
+        Assert.Contains("invalid Unicode", Guard().Problem("/tmp/" + (char)0xD800 + "x"));
 
     [Fact]
     public void Dot_dot_segments_are_refused_even_when_they_stay_inside() =>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using AdManager.Grains.Pipeline.Extract;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +27,7 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
     public string? Problem(string? location)
     {
         if (string.IsNullOrWhiteSpace(location)) return "location is required for a file source";
+        if (HasControlOrBrokenText(location)) return "location must not contain control characters or invalid Unicode";
         if (!Path.IsPathFullyQualified(location)) return "location must be an absolute path";
         if (location.Split('/', '\\').Any(segment => segment == "..")) return "location must not contain '..' segments";
         var roots = options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(Canonical).ToList();
@@ -68,6 +71,17 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
             current = next;
         }
         return current;
+    }
+
+    /// <summary>NUL and other control characters (path truncation tricks) and unpaired surrogates are never part of a real path.</summary>
+    private static bool HasControlOrBrokenText(string text)
+    {
+        for (var i = 0; i < text.Length;)
+        {
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var used) != OperationStatus.Done || Rune.IsControl(rune)) return true;
+            i += used;
+        }
+        return false;
     }
 
     private static bool IsUnder(string path, string root) =>

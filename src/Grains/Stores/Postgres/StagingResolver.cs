@@ -27,6 +27,9 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     public async Task ResolveAsync(Guid jobId, int batchSize, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // The staging tables were just filled by COPY. With statistics from before, the planner takes them
+        // for empty and joins them with nested loops: quadratic, minutes for a job of 10,000 records.
+        await ExecAsync(connection, $"ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind)))}", ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
         // Clear an earlier, interrupted resolution: reference rejections and outcomes are recomputed.
