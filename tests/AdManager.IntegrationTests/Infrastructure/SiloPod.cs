@@ -24,6 +24,7 @@ public sealed class SiloPod : IAsyncDisposable
         Name = name;
         Url = url;
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Admin());
     }
 
     public string Name { get; }
@@ -77,6 +78,11 @@ public sealed class SiloPod : IAsyncDisposable
             ["Orleans__SiloPort"] = FreePort().ToString(),
             ["Orleans__GatewayPort"] = FreePort().ToString(),
             ["Jobs__ResumeCheckPeriod"] = "00:00:05",
+            // The process trusts the tests' signing key; its clients sign in as a platform admin.
+            ["Auth__Issuer"] = TestTokens.Issuer,
+            ["Auth__Audience"] = TestTokens.Audience,
+            ["Auth__SigningKeys__0"] = TestTokens.KeyBase64,
+            ["RateLimiting__Submissions__PermitLimit"] = "100000",
             ["Logging__Console__FormatterName"] = "json",
             ["Logging__Console__FormatterOptions__IncludeScopes"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -60,6 +60,11 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",
             ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
             ["Jobs__ResumeCheckPeriod"] = "00:00:05",
+            // The process trusts the tests' signing key; its clients sign in as a platform admin.
+            ["Auth__Issuer"] = TestTokens.Issuer,
+            ["Auth__Audience"] = TestTokens.Audience,
+            ["Auth__SigningKeys__0"] = TestTokens.KeyBase64,
+            ["RateLimiting__Submissions__PermitLimit"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__AdManager"] = "Information",
         };
@@ -79,7 +84,13 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>A client of this silo's API, signed in as a platform admin.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Admin());
+        return client;
+    }
 
     /// <summary>SIGKILL: the process dies at once, like a crashed pod; nothing is flushed or handed over.</summary>
     public async Task KillAsync()
