@@ -180,5 +180,6 @@ public sealed partial class MigrationJobGrain(
         }
     }
 
-    private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State, _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName);
+    private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State,
+        state.State.Status.IsFinal() ? 100 : _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName);
 }
