@@ -1,5 +1,6 @@
 using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Pipeline.Transform;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -66,6 +67,28 @@ internal sealed class StagingWriter : IDisposable
         WriteNullable(_rejections, key is null ? null : PgText.Safe(key), NpgsqlDbType.Text);
         _rejections.Write(reason, NpgsqlDbType.Text);
         _rejections.Write(PgText.Safe(detail), NpgsqlDbType.Text);
+    }
+
+    /// <summary>Stages a valid record as the classifier gave it.</summary>
+    public void Write(long line, in RecordOutcome outcome)
+    {
+        switch (outcome.Record)
+        {
+            case CampaignRecord campaign:
+                Write(line, campaign);
+                break;
+            case PerformanceRecord performance:
+                Write(line, outcome.Key ?? performance.CampaignId, performance);
+                break;
+            case CatalogRecord catalog:
+                Write(line, catalog);
+                break;
+            case ProductRecord product:
+                Write(line, product);
+                break;
+            default:
+                throw new ArgumentException($"not a valid record of {_entity}", nameof(outcome));
+        }
     }
 
     public void Write(long line, CampaignRecord r)
