@@ -39,16 +39,23 @@ public static class ExportGen
     {
         var pools = IdPools.Create(prefix);
         return from scoped in Gen.Bool
-               from campaigns in File(ExportEntity.Campaigns, RecordGen.Any(ExportEntity.Campaigns, pools), maxRecords)
-               from performance in File(ExportEntity.CampaignPerformance, RecordGen.Any(ExportEntity.CampaignPerformance, pools), maxRecords)
-               from catalogs in File(ExportEntity.Catalogs, RecordGen.Any(ExportEntity.Catalogs, pools), maxRecords)
-               from products in File(ExportEntity.Products, RecordGen.Any(ExportEntity.Products, pools), maxRecords)
+               from campaigns in File(ExportEntity.Campaigns, Records(ExportEntity.Campaigns, pools, maxRecords))
+               from performance in File(ExportEntity.CampaignPerformance, Records(ExportEntity.CampaignPerformance, pools, maxRecords))
+               from catalogs in File(ExportEntity.Catalogs, Records(ExportEntity.Catalogs, pools, maxRecords))
+               from products in File(ExportEntity.Products, Records(ExportEntity.Products, pools, maxRecords))
                select new GeneratedExport(scoped ? [.. pools.Merchants.Take(2)] : [], [campaigns, performance, catalogs, products]);
     }
 
+    /// <summary>Records of every kind (<see cref="RecordGen.Any"/>), with a few tied duplicates.</summary>
+    public static Gen<List<ExportRecord>> Records(ExportEntity entity, IdPools pools, int maxRecords) =>
+        RecordGen.WithTwins(entity, pools, RecordGen.Any(entity, pools), maxRecords);
+
     /// <summary>One entity file of the given records, in a generated layout.</summary>
-    public static Gen<EntityFile> File(ExportEntity entity, Gen<ExportRecord> records, int maxRecords) =>
-        from list in records.List[0, maxRecords]
+    public static Gen<EntityFile> File(ExportEntity entity, Gen<ExportRecord> records, int maxRecords) => File(entity, records.List[0, maxRecords]);
+
+    /// <summary>One entity file of the given records, in a generated layout.</summary>
+    public static Gen<EntityFile> File(ExportEntity entity, Gen<List<ExportRecord>> records) =>
+        from list in records
         from layout in Layout(entity, list.Count)
         from extras in Gen.Bool.Array[list.Count]
         select new EntityFile(entity, WithExtras(list, layout, extras), layout);

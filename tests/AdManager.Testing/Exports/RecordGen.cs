@@ -120,4 +120,70 @@ public static partial class RecordGen
 
     private static ExportRecord Record(ExportEntity entity, StoredRecord stored, params Cell[] cells) =>
         new(entity, cells, Damage.None, 0, null, stored, []);
+
+    /// <summary>
+    /// Lists of records with a few twins: valid records with the key and the <c>last_modified</c> instant (spelled anew)
+    /// of an earlier valid record, so that duplicates tie and only the line decides.
+    /// </summary>
+    public static Gen<List<ExportRecord>> WithTwins(ExportEntity entity, IdPools pools, Gen<ExportRecord> records, int maxRecords) =>
+        from list in records.List[0, maxRecords]
+        from twins in Gen.Select(Gen.Int[0, 1_000_000], Valid(entity, pools), Gen.Int[0, 1_000_000], (pick, fresh, at) => (pick, fresh, at)).List[0, 3]
+        from result in AddTwins(list, twins)
+        select result;
+
+    private static Gen<List<ExportRecord>> AddTwins(List<ExportRecord> list, List<(int Pick, ExportRecord Fresh, int At)> twins)
+    {
+        var gen = Gen.Const(list);
+        foreach (var (pick, fresh, at) in twins)
+        {
+            gen = gen.SelectMany(current =>
+            {
+                var originals = current.Where(r => r.Stored is not null).ToList();
+                if (originals.Count == 0) return Gen.Const(current);
+                var original = originals[pick % originals.Count];
+                var position = current.IndexOf(original) + 1 + (at % (current.Count - current.IndexOf(original)));
+                return Twin(original, fresh).Select(twin => current.Take(position).Append(twin).Concat(current.Skip(position)).ToList());
+            });
+        }
+
+        return gen;
+    }
+
+    private static Gen<ExportRecord> Twin(ExportRecord original, ExportRecord fresh)
+    {
+        var entity = original.Entity;
+        string[] keys = entity switch
+        {
+            ExportEntity.Campaigns => ["campaign_id"],
+            ExportEntity.CampaignPerformance => ["campaign_id", "date"],
+            ExportEntity.Catalogs => ["catalog_id"],
+            _ => ["catalog_id", "product_id"],
+        };
+        var modified = original.Stored!.Modified;
+        var spelled = modified is { } instant ? ValueGen.Timestamp(instant).Select(c => (Cell?)c) : Gen.Const((Cell?)null);
+        return spelled.Select(timestamp =>
+        {
+            var cells = fresh.Cells.ToArray();
+            foreach (var key in keys)
+            {
+                var i = ExportColumns.IndexOf(entity, key);
+                cells[i] = original.Cells[i];
+            }
+
+            if (timestamp is { } t)
+            {
+                cells[ExportColumns.IndexOf(entity, "last_modified")] = t;
+            }
+
+            StoredRecord stored = (original.Stored, fresh.Stored) switch
+            {
+                (StoredCampaign o, StoredCampaign f) => f with { CampaignId = o.CampaignId, SourceModifiedAt = o.SourceModifiedAt },
+                (StoredPerformance o, StoredPerformance f) => f with { CampaignId = o.CampaignId, Date = o.Date },
+                (StoredCatalog o, StoredCatalog f) => f with { CatalogId = o.CatalogId, SourceModifiedAt = o.SourceModifiedAt },
+                (StoredProduct o, StoredProduct f) => f with { CatalogId = o.CatalogId, ProductId = o.ProductId, SourceModifiedAt = o.SourceModifiedAt },
+                _ => throw new InvalidOperationException("twins are of one entity"),
+            };
+            return fresh with { Cells = cells, Stored = stored };
+        });
+    }
 }
