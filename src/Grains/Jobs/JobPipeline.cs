@@ -43,4 +43,20 @@ public sealed class JobPipeline(
         var location = files.Resolve(config.Source.Location);
         return ExportLayout.Discover(location, config.Scope.DataTypes.ToList());
     }
+
+    /// <summary>
+    /// Opens every entity file and reads its first record before any is extracted, so that a file-level problem found
+    /// there (a CSV header without a required column, data that is not gzip, ...) fails the job before any record is
+    /// read. Problems further into a file (a truncated gzip) still surface while extracting.
+    /// </summary>
+    /// <exception cref="ExportFileException">The first problem found, naming its file.</exception>
+    public static void Preflight(IReadOnlyDictionary<EntityKind, string> files)
+    {
+        foreach (var (kind, path) in files.OrderBy(f => f.Key))
+        {
+            using var reader = EntityFileReader.Open(path, EntitySchema.For(kind));
+            using var records = reader.ReadRecords().GetEnumerator();
+            records.MoveNext();
+        }
+    }
 }
