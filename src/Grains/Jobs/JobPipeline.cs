@@ -1,5 +1,4 @@
 using AdManager.Grains.Abstractions.Jobs;
-using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Phases;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Pipeline.Sources;
@@ -13,23 +12,17 @@ public sealed class JobPipeline(
     StagingResolver resolver,
     StagingReader reader,
     ValidatePhase validate,
-    FileSourceGuard files)
+    LegacySources sources)
 {
     public ExtractPhase Extract => extract;
     public StagingResolver Resolver => resolver;
     public StagingReader Reader => reader;
     public ValidatePhase Validate => validate;
 
+    /// <summary>Opens the job's source (export files or the legacy database) for its extraction phase.</summary>
+    public LegacySources Sources => sources;
+
     /// <summary>The entities of the requested data types, parents first.</summary>
     public IReadOnlyList<EntityKind> Entities(JobConfig config) =>
         EntitySchema.All.Where(e => config.Scope.DataTypes.Contains(e.DataType)).Select(e => e.Kind).ToList();
-
-    /// <summary>The entity files of a file source; a file-level problem throws <see cref="ExportFileException"/>.</summary>
-    public IReadOnlyDictionary<EntityKind, string> Discover(JobConfig config)
-    {
-        if (config.Source.Kind != SourceKinds.File)
-            throw new ExportFileException($"source kind '{config.Source.Kind}' is not supported by this version");
-        var location = files.Resolve(config.Source.Location);
-        return ExportLayout.Discover(location, config.Scope.DataTypes.ToList());
-    }
 }

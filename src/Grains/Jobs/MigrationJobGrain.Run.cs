@@ -2,6 +2,7 @@ using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Pipeline.Sources;
 using AdManager.Grains.Stores;
 
 namespace AdManager.Grains.Jobs;
@@ -37,8 +38,9 @@ public sealed partial class MigrationJobGrain
             // The activation is going away (silo shutdown): the checkpoint stands, the reminder resumes the job.
             JobLog.Paused(logger, JobId, s.Status.ToWire());
         }
-        catch (ExportFileException ex)
+        catch (Exception ex) when (ex is ExportFileException or LegacySourceException)
         {
+            // Messages written for administrators (and, for the legacy database, free of credentials).
             await FailAsync(ex.Message);
         }
         catch (Exception ex)
@@ -53,7 +55,16 @@ public sealed partial class MigrationJobGrain
         var s = state.State;
         var config = s.Config!;
         var entities = pipeline.Entities(config);
-        var files = pipeline.Discover(config);
+        await using var source = await pipeline.Sources.OpenAsync(JobId, config, ct);
+        if (source.SnapshotAt is { } snapshotAt)
+        {
+            // One snapshot for every entity: whatever an interrupted run extracted came from an older snapshot, so
+            // extraction starts over (entity checkpoints hold only within one snapshot).
+            foreach (var kind in entities) s.Entities[EntitySchema.For(kind).Name] = new EntityState();
+            s.Warnings.Clear();
+            s.SourceSnapshotAt = snapshotAt;
+            await SaveAsync();
+        }
         var scope = config.Scope.MerchantIds.ToHashSet(StringComparer.Ordinal);
         var done = 0;
         foreach (var kind in entities)
@@ -63,10 +74,14 @@ public sealed partial class MigrationJobGrain
             if (!es.Extracted)
             {
                 await pipeline.Resolver.ResetEntityAsync(JobId, kind, ct);
-                if (files.TryGetValue(kind, out var path))
+                if (source.Has(kind))
                 {
                     Interlocked.Exchange(ref _liveRead, 0);
-                    var result = await Task.Run(() => pipeline.Extract.Run(JobId, schema, path, scope, n => Interlocked.Exchange(ref _liveRead, n), ct), ct);
+                    var result = await Task.Run(() =>
+                    {
+                        using var records = source.Open(schema, ct);
+                        return pipeline.Extract.Run(JobId, schema, records, scope, n => Interlocked.Exchange(ref _liveRead, n), ct);
+                    }, ct);
                     es.Read = result.Read;
                     es.Skipped = result.Skipped;
                     es.Rejected = result.Rejected;

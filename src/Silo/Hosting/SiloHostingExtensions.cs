@@ -102,6 +102,8 @@ public static class SiloHostingExtensions
         services.AddOptions<JobRunOptions>().Bind(configuration.GetSection(JobRunOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DynamoOptions>().Bind(configuration.GetSection(DynamoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FileSourceOptions>().Bind(configuration.GetSection(FileSourceOptions.Section));
+        services.AddOptions<PostgresSourceOptions>().Bind(configuration.GetSection(PostgresSourceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(_ =>
         {
@@ -129,6 +131,8 @@ public static class SiloHostingExtensions
         services.AddSingleton<DynamoBatchWriter>();
         services.AddSingleton<DynamoReadBack>();
         services.AddSingleton<FileSourceGuard>();
+        services.AddSingleton<ISecretResolver, SecretResolver>();
+        services.AddSingleton<LegacySources>();
         services.AddSingleton<ExtractPhase>();
         services.AddSingleton<ValidatePhase>();
         services.AddSingleton<JobPipeline>();

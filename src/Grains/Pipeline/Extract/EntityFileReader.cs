@@ -20,7 +20,7 @@ namespace AdManager.Grains.Pipeline.Extract;
 /// the line <c>malformed_row</c>.
 /// </para>
 /// </remarks>
-public sealed class EntityFileReader : IDisposable
+public sealed class EntityFileReader : IEntitySource
 {
     /// <summary>
     /// Default limit for one record (CSV record or NDJSON line) in bytes. A longer record is still scanned to its end in
@@ -86,6 +86,13 @@ public sealed class EntityFileReader : IDisposable
 
     /// <summary>The file's name (without directory), as used in messages.</summary>
     public string FileName { get; }
+
+    string IEntitySource.Name => FileName;
+
+    /// <inheritdoc/>
+    public string MalformedDetail => _csv is not null
+        ? "the row cannot be parsed (quotes) or has a different number of fields than the header"
+        : "the line is not a JSON object";
 
     /// <summary>
     /// Warnings for the report: CSV, once per unknown column (known after <c>Open</c>); NDJSON, once per unknown key
