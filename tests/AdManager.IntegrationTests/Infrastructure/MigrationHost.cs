@@ -9,7 +9,8 @@ namespace AdManager.IntegrationTests.Infrastructure;
 /// The real service (API co-hosting a silo) on the test stack. Each host gets its own Orleans service id,
 /// so hosts of different tests never share a stream queue or grain state; a "restarted" host reuses the id.
 /// </summary>
-public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary<string, string?>? settings = null)
+public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary<string, string?>? settings = null,
+    Action<IWebHostBuilder>? configure = null)
     : WebApplicationFactory<Program>
 {
     public string ServiceId => serviceId;
@@ -36,6 +37,7 @@ public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         foreach (var (key, value) in values) builder.UseSetting(key, value);
+        configure?.Invoke(builder);
     }
 
     private static int FreePort()
