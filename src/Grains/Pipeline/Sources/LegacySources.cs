@@ -73,6 +73,8 @@ public sealed partial class LegacySources(
         // One long-lived connection per job: a pool would only keep idle connections to the legacy server.
         settings.Pooling = false;
         settings.ApplicationName ??= options.Value.ApplicationName;
+        // Also bounds the wait for a table (its lock, the server's planning) before the first row.
+        settings.CommandTimeout = (int)Math.Ceiling(options.Value.ReadTimeout.TotalSeconds);
         var target = LegacyDbTarget.Of(name, settings);
         return await PostgresLegacySource.OpenAsync(settings, target, schema, dataTypes, options.Value.ReadTimeout, ct);
     }

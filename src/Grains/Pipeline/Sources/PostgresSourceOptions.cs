@@ -8,8 +8,8 @@ public sealed class PostgresSourceOptions
     public const string Section = "Sources:Postgres";
 
     /// <summary>
-    /// How long one read from the legacy database may wait: the first row of a table waits for the server's sort in
-    /// primary-key order, so this is generous.
+    /// How long one read from the legacy database may wait: the first row of a table waits for its lock and the
+    /// server's sort in primary-key order, so this is generous. It replaces the secret's <c>Command Timeout</c>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromMinutes(30);
