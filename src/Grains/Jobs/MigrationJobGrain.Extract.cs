@@ -11,9 +11,23 @@ public sealed partial class MigrationJobGrain
         var s = state.State;
         var config = s.Config!;
         var entities = pipeline.Entities(config);
-        var files = pipeline.Discover(config);
-        var unread = files.Where(f => !Entity(f.Key).Extracted).ToDictionary();
-        await Task.Run(() => JobPipeline.Preflight(unread), ct);
+        if (config.Source.Kind == SourceKinds.File)
+        {
+            // File-level problems found in the first record of any file fail the job before a record is read.
+            var files = pipeline.Discover(config);
+            var unread = files.Where(f => !Entity(f.Key).Extracted).ToDictionary();
+            await Task.Run(() => JobPipeline.Preflight(unread), ct);
+        }
+        await using var source = await pipeline.Sources.OpenAsync(JobId, config, ct);
+        if (source.SnapshotAt is { } snapshotAt)
+        {
+            // One snapshot for every entity: whatever an interrupted run extracted came from an older snapshot, so
+            // extraction starts over (entity checkpoints hold only within one snapshot).
+            foreach (var kind in entities) s.Entities[EntitySchema.For(kind).Name] = new EntityState();
+            s.Warnings.Clear();
+            s.SourceSnapshotAt = snapshotAt;
+            await SaveAsync();
+        }
         var scope = config.Scope.MerchantIds.ToHashSet(StringComparer.Ordinal);
         var done = 0;
         foreach (var kind in entities)
@@ -23,10 +37,14 @@ public sealed partial class MigrationJobGrain
             if (!es.Extracted)
             {
                 await pipeline.Resolver.ResetEntityAsync(JobId, kind, ct);
-                if (files.TryGetValue(kind, out var path))
+                if (source.Has(kind))
                 {
                     Interlocked.Exchange(ref _liveRead, 0);
-                    var result = await Task.Run(() => pipeline.Extract.Run(JobId, schema, path, scope, n => Interlocked.Exchange(ref _liveRead, n), ct), ct);
+                    var result = await Task.Run(() =>
+                    {
+                        using var records = source.Open(schema, ct);
+                        return pipeline.Extract.Run(JobId, schema, records, scope, n => Interlocked.Exchange(ref _liveRead, n), ct);
+                    }, ct);
                     es.Read = result.Read;
                     es.Skipped = result.Skipped;
                     es.Rejected = result.Rejected;

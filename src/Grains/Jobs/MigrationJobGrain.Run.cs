@@ -3,6 +3,7 @@ using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Pipeline.Sources;
 using AdManager.Grains.Stores;
 using AdManager.Grains.Stores.Postgres;
 using AdManager.Grains.Telemetry;
@@ -32,7 +33,7 @@ public sealed partial class MigrationJobGrain
                 JobLog.Paused(logger, JobId, state.State.Status.ToWire());
                 return;
             }
-            catch (Exception ex) when (ex is ExportFileException or Secrets.SecretNotFoundException)
+            catch (Exception ex) when (ex is ExportFileException or Secrets.SecretNotFoundException or LegacySourceException)
             {
                 // A file-level problem fails the job as a whole: what was read of other files is no result, so the
                 // report and the rejections say nothing was processed rather than show half an export.

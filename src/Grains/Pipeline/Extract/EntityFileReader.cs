@@ -20,7 +20,7 @@ namespace AdManager.Grains.Pipeline.Extract;
 /// the line <c>malformed_row</c>.
 /// </para>
 /// </remarks>
-public sealed partial class EntityFileReader : IDisposable
+public sealed partial class EntityFileReader : IEntitySource
 {
     /// <summary>
     /// Default limit for one record (CSV record or NDJSON line) in bytes. A longer record is still scanned to its end in
@@ -69,6 +69,13 @@ public sealed partial class EntityFileReader : IDisposable
 
     /// <summary>The file's name (without directory), as used in messages.</summary>
     public string FileName { get; }
+
+    string IEntitySource.Name => FileName;
+
+    /// <inheritdoc/>
+    string IEntitySource.MalformedDetail => _csv is not null
+        ? "the row cannot be parsed (quotes) or has a different number of fields than the header"
+        : "the line is not a JSON object";
 
     /// <summary>
     /// Warnings for the report: CSV, once per unknown column (known after <c>Open</c>); NDJSON, once per unknown key

@@ -10,24 +10,25 @@ namespace AdManager.Grains.Pipeline.Phases;
 public sealed record EntityExtraction(long Read, long Skipped, long Rejected, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Steps 4.2 and (record by record) 4.4: streams one entity file, applies the record-level outcomes of
-/// the spec in their order (encoding, structure, scope, field checks) and stages the result in
-/// PostgreSQL. Cross-record rules run later, set-based (<see cref="StagingResolver"/>).
+/// Steps 4.2 and (record by record) 4.4: streams one entity from its source (an export file, a legacy table: the
+/// phase does not care which), applies the record-level outcomes of the spec in their order (encoding, structure,
+/// scope, field checks) and stages the result in PostgreSQL. Cross-record rules run later, set-based
+/// (<see cref="StagingResolver"/>).
 /// </summary>
 public sealed class ExtractPhase(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Reads <paramref name="path"/> completely. Synchronous and CPU-bound: call it on the thread pool.
-    /// <paramref name="progress"/> receives the running count of records read, every few thousand records.
+    /// Reads <paramref name="source"/> completely. Synchronous and CPU-bound: call it on the thread pool. The caller
+    /// owns (and disposes) the source. <paramref name="progress"/> receives the running count of records read, every
+    /// few thousand records.
     /// </summary>
-    public EntityExtraction Run(Guid jobId, EntitySchema schema, string path, IReadOnlySet<string> merchantScope,
+    public EntityExtraction Run(Guid jobId, EntitySchema schema, IEntitySource source, IReadOnlySet<string> merchantScope,
         Action<long> progress, CancellationToken ct)
     {
-        using var reader = EntityFileReader.Open(path, schema);
         using var staging = StagingWriter.Open(dataSource, jobId, schema.Kind);
         var classifier = new RecordClassifier(schema, merchantScope);
         long read = 0, skipped = 0, rejected = 0;
-        foreach (var record in reader.ReadRecords())
+        foreach (var record in source.ReadRecords())
         {
             read++;
             if ((read & 0xFFF) == 0)
@@ -54,6 +55,6 @@ public sealed class ExtractPhase(NpgsqlDataSource dataSource)
 
         staging.Complete();
         progress(read);
-        return new EntityExtraction(read, skipped, rejected, reader.Warnings.ToList());
+        return new EntityExtraction(read, skipped, rejected, source.Warnings.ToList());
     }
 }
