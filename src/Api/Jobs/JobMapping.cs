@@ -32,6 +32,7 @@ internal static class JobMapping
     public static ReportResponse ToResponse(this MigrationReport r) => new(
         r.JobId, r.Status.ToWire(), r.DryRun, r.StartedAt, r.CompletedAt,
         Math.Round((r.CompletedAt - r.StartedAt).TotalSeconds, 3),
+        r.SourceSnapshotAt,
         r.Entities.ToDictionary(e => e.Key, e => new EntityReportResponse(
             e.Value.Read, e.Value.SkippedOutOfScope, e.Value.Rejected, e.Value.Superseded, e.Value.Loaded, e.Value.Verified,
             new SortedDictionary<string, long>(e.Value.RejectedByReason.ToDictionary(x => x.Key, x => x.Value), StringComparer.Ordinal))),

@@ -71,7 +71,11 @@ public sealed record ValidationResponse(bool Passed, IReadOnlyList<ValidationChe
 
 public sealed record PhaseTimingResponse(string Phase, double Seconds);
 
-/// <summary>The validation report of a final job.</summary>
+/// <summary>
+/// The validation report of a final job. <c>sourceSnapshotAt</c>, for a <c>postgres</c> source, is the legacy
+/// database's time of the one consistent snapshot every table was read at (changes committed later are not in this
+/// migration); null for a <c>file</c> source.
+/// </summary>
 public sealed record ReportResponse(
     Guid JobId,
     string Status,
@@ -79,6 +83,7 @@ public sealed record ReportResponse(
     DateTimeOffset StartedAt,
     DateTimeOffset CompletedAt,
     double DurationSeconds,
+    DateTimeOffset? SourceSnapshotAt,
     IReadOnlyDictionary<string, EntityReportResponse> Entities,
     ValidationResponse Validation,
     IReadOnlyList<string> Warnings,

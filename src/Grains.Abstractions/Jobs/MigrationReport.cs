@@ -33,7 +33,10 @@ public sealed record PhaseTiming(
     [property: Id(0)] string Phase,
     [property: Id(1)] double Seconds);
 
-/// <summary>The validation report served at <c>validationReportUrl</c> once a job is final.</summary>
+/// <summary>
+/// The validation report served at <c>validationReportUrl</c> once a job is final. <see cref="SourceSnapshotAt"/> is
+/// the database time of the consistent snapshot a <c>postgres</c> source was read at (null for files).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AdManager.MigrationReport")]
 public sealed record MigrationReport(
     [property: Id(0)] Guid JobId,
@@ -47,4 +50,5 @@ public sealed record MigrationReport(
     [property: Id(8)] string? Error,
     [property: Id(9)] IReadOnlyList<PhaseTiming> Phases,
     [property: Id(10)] string? SubmittedBy,
-    [property: Id(11)] string? CancelledBy);
+    [property: Id(11)] string? CancelledBy,
+    [property: Id(12)] DateTimeOffset? SourceSnapshotAt = null);

@@ -3,7 +3,6 @@ using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Phases;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Pipeline.Sources;
-using AdManager.Grains.Secrets;
 using AdManager.Grains.Stores.Postgres;
 using AdManager.Grains.Telemetry;
 
@@ -17,13 +16,16 @@ public sealed class JobPipeline(
     ValidatePhase validate,
     FileSourceGuard files,
     MigrationMetrics metrics,
-    ISecretResolver secrets)
+    LegacySources sources)
 {
     public ExtractPhase Extract => extract;
     public StagingResolver Resolver => resolver;
     public StagingReader Reader => reader;
     public ValidatePhase Validate => validate;
     public MigrationMetrics Metrics => metrics;
+
+    /// <summary>Opens the job's source (export files or the legacy database) for its extraction phase.</summary>
+    public LegacySources Sources => sources;
 
     /// <summary>The entities of the requested data types, parents first.</summary>
     public IReadOnlyList<EntityKind> Entities(JobConfig config) =>
@@ -32,15 +34,25 @@ public sealed class JobPipeline(
     /// <summary>The entity files of a file source; a file-level problem throws <see cref="ExportFileException"/>.</summary>
     public IReadOnlyDictionary<EntityKind, string> Discover(JobConfig config)
     {
-        if (config.Source.Kind == SourceKinds.Postgres)
-        {
-            // Resolved here, on the silo, so a missing secret fails the job with a clear error that names only
-            // the reference. The postgres source (issue 8) connects with this value instead of refusing.
-            _ = secrets.Resolve(config.Source.CredentialsRef ?? "");
-        }
         if (config.Source.Kind != SourceKinds.File)
             throw new ExportFileException($"source kind '{config.Source.Kind}' is not supported by this version");
         var location = files.Resolve(config.Source.Location);
         return ExportLayout.Discover(location, config.Scope.DataTypes.ToList());
+    }
+
+    /// <summary>
+    /// Opens every entity file and reads its first record before any is extracted, so that a file-level problem found
+    /// there (a CSV header without a required column, data that is not gzip, ...) fails the job before any record is
+    /// read. Problems further into a file (a truncated gzip) still surface while extracting.
+    /// </summary>
+    /// <exception cref="ExportFileException">The first problem found, naming its file.</exception>
+    public static void Preflight(IReadOnlyDictionary<EntityKind, string> files)
+    {
+        foreach (var (kind, path) in files.OrderBy(f => f.Key))
+        {
+            using var reader = EntityFileReader.Open(path, EntitySchema.For(kind));
+            using var records = reader.ReadRecords().GetEnumerator();
+            records.MoveNext();
+        }
     }
 }

@@ -35,6 +35,9 @@ public sealed class JobState
     [Id(17)] public ValidationResult? Validation { get; set; }
     [Id(18)] public DateTimeOffset? PhaseStartedAt { get; set; }
 
+    /// <summary>When the source's snapshot was taken (database sources), for the report.</summary>
+    [Id(19)] public DateTimeOffset? SourceSnapshotAt { get; set; }
+
     public bool Exists => Config is not null;
 }
 

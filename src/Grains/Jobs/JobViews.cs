@@ -65,6 +65,6 @@ internal static class JobViews
         var started = s.StartedAt ?? s.SubmittedAt;
         return new MigrationReport(jobId, final, dryRun, started, s.CompletedAt ?? DateTimeOffset.UtcNow, entities,
             s.Validation ?? new ValidationResult(false, [], []), s.Warnings.ToList(), s.Error, s.Phases.ToList(),
-            s.SubmittedBy, s.CancelledBy);
+            s.SubmittedBy, s.CancelledBy, s.SourceSnapshotAt);
     }
 }

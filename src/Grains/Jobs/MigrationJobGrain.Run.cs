@@ -3,6 +3,7 @@ using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Pipeline.Sources;
 using AdManager.Grains.Stores;
 using AdManager.Grains.Stores.Postgres;
 using AdManager.Grains.Telemetry;
@@ -32,8 +33,11 @@ public sealed partial class MigrationJobGrain
                 JobLog.Paused(logger, JobId, state.State.Status.ToWire());
                 return;
             }
-            catch (Exception ex) when (ex is ExportFileException or Secrets.SecretNotFoundException)
+            catch (Exception ex) when (ex is ExportFileException or Secrets.SecretNotFoundException or LegacySourceException)
             {
+                // A file-level problem fails the job as a whole: what was read of other files is no result, so the
+                // report and the rejections say nothing was processed rather than show half an export.
+                await DiscardExtractionAsync();
                 await FinishOrForgetAsync(JobStatus.Failed, ex.Message);
                 return;
             }
@@ -110,48 +114,6 @@ public sealed partial class MigrationJobGrain
         if (s.Status == JobStatus.Transforming && !await TransformAsync(ct)) return;                   // 4.3-4.4
         if (s.Status == JobStatus.Loading && !await LoadAsync(ct)) return;                             // 4.5-4.6
         if (s.Status == JobStatus.Validating) await ValidateAsync(ct);                                 // 4.7-4.9
-    }
-
-    private async Task<bool> ExtractAsync(CancellationToken ct)
-    {
-        var s = state.State;
-        var config = s.Config!;
-        var entities = pipeline.Entities(config);
-        var files = pipeline.Discover(config);
-        var scope = config.Scope.MerchantIds.ToHashSet(StringComparer.Ordinal);
-        var done = 0;
-        foreach (var kind in entities)
-        {
-            var schema = EntitySchema.For(kind);
-            var es = Entity(kind);
-            if (!es.Extracted)
-            {
-                await pipeline.Resolver.ResetEntityAsync(JobId, kind, ct);
-                if (files.TryGetValue(kind, out var path))
-                {
-                    Interlocked.Exchange(ref _liveRead, 0);
-                    var result = await Task.Run(() => pipeline.Extract.Run(JobId, schema, path, scope, n => Interlocked.Exchange(ref _liveRead, n), ct), ct);
-                    es.Read = result.Read;
-                    es.Skipped = result.Skipped;
-                    es.Rejected = result.Rejected;
-                    foreach (var warning in result.Warnings.Where(w => !s.Warnings.Contains(w))) s.Warnings.Add(warning);
-                    Interlocked.Exchange(ref _liveRead, 0);
-                    JobLog.EntityExtracted(logger, JobId, schema.Name, result.Read, result.Rejected, result.Skipped);
-                    pipeline.Metrics.RecordsRead(schema.Name, result.Read);
-                }
-                es.Extracted = true;
-                Advance(40.0 * (done + 1) / entities.Count);
-                await SaveAsync();
-            }
-            done++;
-            if (s.CancelRequested)
-            {
-                await FinishAsync(JobStatus.Cancelled, null);
-                return false;
-            }
-        }
-        await MoveAsync(JobStatus.Transforming);
-        return true;
     }
 
     private async Task<bool> TransformAsync(CancellationToken ct)

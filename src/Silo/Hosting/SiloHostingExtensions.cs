@@ -121,7 +121,9 @@ public static class SiloHostingExtensions
         services.AddOptions<StoreResilienceOptions>().Bind(configuration.GetSection(StoreResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StoreResilience>();
         services.AddOptions<SecretStoreOptions>().Bind(configuration.GetSection(SecretStoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ISecretResolver, ConfigurationSecretResolver>();
+        services.AddSingleton<AdManager.Grains.Secrets.ISecretResolver, ConfigurationSecretResolver>();
+        services.AddOptions<PostgresSourceOptions>().Bind(configuration.GetSection(PostgresSourceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(_ =>
         {
@@ -151,6 +153,8 @@ public static class SiloHostingExtensions
         services.AddSingleton<DynamoBatchWriter>();
         services.AddSingleton<DynamoReadBack>();
         services.AddSingleton<FileSourceGuard>();
+        services.AddSingleton<AdManager.Grains.Pipeline.Sources.ISecretResolver, SecretResolver>();
+        services.AddSingleton<LegacySources>();
         services.AddSingleton<ExtractPhase>();
         services.AddSingleton<ValidatePhase>();
         services.AddSingleton<JobPipeline>();

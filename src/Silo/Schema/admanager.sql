@@ -88,6 +88,7 @@ CREATE TABLE IF NOT EXISTS stage_campaigns (
     end_date             date,
     targeting            jsonb       NOT NULL,
     source_modified_at   timestamptz NOT NULL,
+    source_modified_ticks bigint    NOT NULL,
     outcome              smallint    NOT NULL DEFAULT 0,
     batch_no             integer,
     PRIMARY KEY (job_id, line)
@@ -120,6 +121,7 @@ CREATE TABLE IF NOT EXISTS stage_catalogs (
     country             char(2)     NOT NULL,
     default_currency    char(3)     NOT NULL,
     source_modified_at  timestamptz NOT NULL,
+    source_modified_ticks bigint    NOT NULL,
     product_count       bigint      NOT NULL DEFAULT 0,
     outcome             smallint    NOT NULL DEFAULT 0,
     batch_no            integer,
@@ -143,8 +145,15 @@ CREATE TABLE IF NOT EXISTS stage_products (
     link                text        NOT NULL,
     image_link          text,
     source_modified_at  timestamptz NOT NULL,
+    source_modified_ticks bigint    NOT NULL,
     outcome             smallint    NOT NULL DEFAULT 0,
     batch_no            integer,
     PRIMARY KEY (job_id, line)
 );
 CREATE INDEX IF NOT EXISTS stage_products_batch ON stage_products (job_id, batch_no) WHERE batch_no IS NOT NULL;
+
+-- last_modified to the 100 ns tick (timestamptz keeps microseconds): duplicates are decided on the full instant, and
+-- DynamoDB gets the instant as written. Added to staging tables created before the column existed.
+ALTER TABLE stage_campaigns ADD COLUMN IF NOT EXISTS source_modified_ticks bigint NOT NULL DEFAULT 0;
+ALTER TABLE stage_catalogs ADD COLUMN IF NOT EXISTS source_modified_ticks bigint NOT NULL DEFAULT 0;
+ALTER TABLE stage_products ADD COLUMN IF NOT EXISTS source_modified_ticks bigint NOT NULL DEFAULT 0;

@@ -88,13 +88,14 @@ public sealed class JobsClient(HttpClient http)
         return JsonNode.Parse(text)!;
     }
 
-    public async Task<List<JsonNode>> AllRejectionsAsync(Guid jobId, string query = "")
+    /// <summary>Every rejection of the job, following <c>nextCursor</c> page by page.</summary>
+    public async Task<List<JsonNode>> AllRejectionsAsync(Guid jobId, string query = "", int pageSize = 2)
     {
         var items = new List<JsonNode>();
         string? cursor = null;
         do
         {
-            var url = $"{Jobs}/{jobId}/rejections?limit=2{query}" + (cursor is null ? "" : $"&cursor={cursor}");
+            var url = $"{Jobs}/{jobId}/rejections?limit={pageSize}{query}" + (cursor is null ? "" : $"&cursor={cursor}");
             var page = JsonNode.Parse(await http.GetStringAsync(url))!;
             items.AddRange(page["items"]!.AsArray().Select(i => i!));
             cursor = page["nextCursor"]?.GetValue<string>();

@@ -15,7 +15,7 @@ namespace AdManager.IntegrationTests.Infrastructure;
 /// It trusts <see cref="TestTokens"/>, and its clients sign in as a platform admin unless a test asks otherwise.
 /// </summary>
 public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary<string, string?>? settings = null,
-    Action<IServiceCollection>? services = null)
+    Action<IServiceCollection>? services = null, Action<IWebHostBuilder>? configure = null)
     : WebApplicationFactory<Program>
 {
     public string ServiceId => serviceId;
@@ -66,6 +66,7 @@ public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary
         foreach (var (key, value) in values) builder.UseSetting(key, value);
         if (services is not null) builder.ConfigureTestServices(services);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        configure?.Invoke(builder);
     }
 
     private static int FreePort()

@@ -29,12 +29,14 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.Equal(100, job["progress"]!["percent"]!.GetValue<double>());
 
         var report = await api.ReportAsync(jobId);
-        AssertCounts(report, "campaigns", read: 5, skipped: 1, rejected: 1, superseded: 1, loaded: 2, ("invalid_value:currency", 1));
+        AssertCampaignCounts(report);
         AssertCounts(report, "campaign_performance", read: 7, skipped: 0, rejected: 4, superseded: 1, loaded: 2,
             ("invalid_value:clicks", 1), ("orphan:campaign_id", 2), ("invalid_value:merchant_id", 1));
-        AssertCounts(report, "catalogs", read: 2, skipped: 0, rejected: 0, superseded: 0, loaded: 2);
-        AssertCounts(report, "products", read: 5, skipped: 0, rejected: 3, superseded: 0, loaded: 2,
-            ("invalid_value:gtin", 1), ("malformed_row", 1), ("orphan:catalog_id", 1));
+        AssertCounts(report, "catalogs", read: 4, skipped: 0, rejected: 1, superseded: 1, loaded: 2, ("missing_field:catalog_name", 1));
+        AssertProductCounts(report);
+        Assert.Equal(
+            [$"campaigns.csv: unknown column 'notes' ignored", "catalogs.ndjson: unknown key 'legacy' ignored", "products.ndjson.gz: unknown key 'legacy_flag' ignored"],
+            report["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.True(report["validation"]!["passed"]!.GetValue<bool>());
         Assert.All(report["validation"]!["checks"]!.AsArray(), c =>
         {
@@ -47,16 +49,20 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         await AssertPerformanceItemsAsync(jobId);
         await AssertProductItemsAsync(jobId);
 
-        var rejections = await api.AllRejectionsAsync(jobId);
-        Assert.Equal(8, rejections.Count);
-        Assert.Equal(["campaigns", "campaign_performance", "campaign_performance", "campaign_performance", "campaign_performance", "products", "products", "products"],
-            rejections.Select(r => r!["entity"]!.GetValue<string>()));
+        var p = _export.P;
+        Assert.Equal(
+            [
+                $"campaigns 4 {p}c3 invalid_value:currency", $"campaigns 9 {p}c6 invalid_encoding", "campaigns 10 - malformed_row",
+                $"campaign_performance 4 {p}c2/2024-03-01 invalid_value:clicks", $"campaign_performance 5 {p}c9/2024-03-01 orphan:campaign_id",
+                $"campaign_performance 6 {p}c3/2024-03-01 orphan:campaign_id", $"campaign_performance 7 {p}c2/2024-03-02 invalid_value:merchant_id",
+                $"catalogs 5 {p}k3 missing_field:catalog_name",
+                "products 3 p3 invalid_value:gtin", "products 4 - malformed_row", "products 5 p4 orphan:catalog_id", "products 9 p7 invalid_encoding",
+            ],
+            (await api.AllRejectionsAsync(jobId)).Select(r => $"{r["entity"]} {r["line"]} {r["key"]?.GetValue<string>() ?? "-"} {r["reason"]}"));
         var gtin = Assert.Single(await api.AllRejectionsAsync(jobId, "&entity=products&reason=invalid_value:gtin"));
-        Assert.Equal(3, gtin["line"]!.GetValue<long>());
-        Assert.Equal("p3", gtin["key"]!.GetValue<string>());
-        Assert.Contains("check digit", gtin["detail"]!.GetValue<string>());
-        var malformed = Assert.Single(await api.AllRejectionsAsync(jobId, "&reason=malformed_row"));
-        Assert.Equal(4, malformed["line"]!.GetValue<long>());
+        Assert.Equal("check digit 2, expected 1", gtin["detail"]!.GetValue<string>());
+        var encoding = Assert.Single(await api.AllRejectionsAsync(jobId, "&entity=campaigns&reason=invalid_encoding"));
+        Assert.EndsWith("in column 'campaign_name'", encoding["detail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -76,8 +82,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
 
         Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
         var report = await api.ReportAsync(jobId);
-        AssertCounts(report, "products", read: 5, skipped: 0, rejected: 3, superseded: 0, loaded: 2,
-            ("invalid_value:gtin", 1), ("malformed_row", 1), ("orphan:catalog_id", 1));
+        AssertProductCounts(report);
         await AssertCampaignRowsAsync(jobId);
         await AssertProductItemsAsync(jobId);
     }
@@ -94,8 +99,8 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
         var report = await api.ReportAsync(jobId);
         Assert.True(report["dryRun"]!.GetValue<bool>());
-        AssertCounts(report, "campaigns", read: 5, skipped: 1, rejected: 1, superseded: 1, loaded: 2, ("invalid_value:currency", 1));
-        Assert.Equal(2, report["entities"]!["campaigns"]!["verified"]!.GetValue<long>());
+        AssertCampaignCounts(report);
+        Assert.Equal(3, report["entities"]!["campaigns"]!["verified"]!.GetValue<long>());
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1"));
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM catalog_metadata WHERE catalog_id LIKE $1"));
         Assert.Empty(await Targets.ProductItemsAsync(stack, _export.P));
@@ -116,7 +121,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1"));
         Assert.Empty(await Targets.ProductItemsAsync(stack, _export.P));
         var report = await api.ReportAsync(jobId);
-        Assert.Equal(8, report["entities"]!.AsObject().Sum(e => e.Value!["rejected"]!.GetValue<long>()));
+        Assert.Equal(12, report["entities"]!.AsObject().Sum(e => e.Value!["rejected"]!.GetValue<long>()));
     }
 
     [Fact]
@@ -136,7 +141,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         await AssertPerformanceItemsAsync(second);
         await AssertProductItemsAsync(second);
         var report = await api.ReportAsync(second);
-        AssertCounts(report, "campaigns", read: 5, skipped: 1, rejected: 1, superseded: 1, loaded: 2, ("invalid_value:currency", 1));
+        AssertCampaignCounts(report);
     }
 
     [Fact]
@@ -153,6 +158,14 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         var report = await api.ReportAsync(jobId);
         Assert.Equal(["campaigns", "campaign_performance", "catalogs", "products"], report["entities"]!.AsObject().Select(e => e.Key));
     }
+
+    private static void AssertCampaignCounts(JsonNode report) =>
+        AssertCounts(report, "campaigns", read: 8, skipped: 1, rejected: 3, superseded: 1, loaded: 3,
+            ("invalid_value:currency", 1), ("invalid_encoding", 1), ("malformed_row", 1));
+
+    private static void AssertProductCounts(JsonNode report) =>
+        AssertCounts(report, "products", read: 9, skipped: 1, rejected: 4, superseded: 1, loaded: 3,
+            ("invalid_value:gtin", 1), ("malformed_row", 1), ("orphan:catalog_id", 1), ("invalid_encoding", 1));
 
     private static void AssertCounts(JsonNode report, string entity, long read, long skipped, long rejected, long superseded, long loaded,
         params (string Reason, long Count)[] reasons)
@@ -184,6 +197,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
             [
                 [$"{p}c1", $"{p}m1", "Summer v2", "active", "13000000", "USD", "2024-03-01", "-", "{}", "2024-03-02T08:00:00", jobId.ToString()],
                 [$"{p}c2", $"{p}m1", "Name, with comma", "paused", "100000000", "EUR", "2024-03-01", "2024-04-01", "{\"geo\": \"US\"}", "2024-03-01T09:00:00", jobId.ToString()],
+                [$"{p}c5", $"{p}m1", "Multi\r\nline \"quoted\"", "draft", "1", "XTS", "2024-03-01", "2024-03-01", "{}", "2024-03-01T08:00:00", jobId.ToString()],
             ],
             rows);
     }
@@ -197,8 +211,8 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         var p = _export.P;
         Assert.Equal(
             [
-                [$"{p}k1", $"{p}m2", "Caf\u00e9", "FR", "EUR", "2", jobId.ToString()],
-                [$"{p}k2", $"{p}m2", "Empty", "DE", "EUR", "0", jobId.ToString()],
+                [$"{p}k1", $"{p}m2", "Caf\u00e9", "FR", "EUR", "3", jobId.ToString()],
+                [$"{p}k2", $"{p}m2", "Empty v2", "DE", "EUR", "0", jobId.ToString()],
             ],
             rows);
     }
@@ -222,6 +236,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.Equal(
             [
                 $"Availability=in_stock|CatalogId={p}k1|Currency=EUR|Gtin=4006381333931|Link=https://shop.example/p1|MerchantId={p}m2|MigrationJobId={jobId}|PriceMicros=12500000|ProductId=p1|SourceModifiedAt=2024-03-01T00:00:00Z|Title=Mug",
+                $"Availability=out_of_stock|CatalogId={p}k1|Currency=EUR|Description=Tab\tseparated|Link=HTTP://Shop.Example:8080/p5|MerchantId={p}m2|MigrationJobId={jobId}|PriceMicros=990000|ProductId=p5|SalePriceMicros=990000|SourceModifiedAt=2024-03-01T10:00:00.1234567Z|Title=Caf\u00e9 mug",
                 $"Availability=preorder|CatalogId={p}k1|Currency=USD|Description=Soft|ImageLink=https://img.example/p2.png|Link=https://shop.example/p2|MerchantId={p}m2|MigrationJobId={jobId}|PriceMicros=20000000|ProductId=p2|SalePriceMicros=15000000|SourceModifiedAt=2024-03-01T00:00:00Z|Title=Tee",
             ],
             items);

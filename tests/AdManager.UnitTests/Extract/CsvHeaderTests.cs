@@ -36,13 +36,23 @@ public class CsvHeaderTests
     [Theory]
     [InlineData("campaign_id,merchant_id,date,impressions,clicks,cost,campaign_id", "'campaign_id'")]
     [InlineData("campaign_id,merchant_id,date,impressions,clicks,cost, cost ", "'cost'")]
-    [InlineData("campaign_id,merchant_id,date,impressions,clicks,cost,foo,foo", "'foo'")]
-    [InlineData("campaign_id,merchant_id,date,impressions,clicks,cost,,", "''")]
-    public void Duplicate_header_name_fails_the_file(string csv, string named)
+    [InlineData("conversions,campaign_id,merchant_id,date,impressions,clicks,cost,conversions", "'conversions'")]
+    public void Duplicate_known_column_fails_the_file(string csv, string named)
     {
         var ex = OpenFails(csv);
         Assert.Contains("more than once", ex.Message);
         Assert.Contains(named, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("campaign_id,merchant_id,date,impressions,clicks,cost,foo,foo\nA,B,d,i,k,c,x,y", "foo")]
+    [InlineData("campaign_id,merchant_id,date,impressions,clicks,cost,,\nA,B,d,i,k,c,,", "")]
+    public void Duplicate_unknown_column_is_ignored_and_listed_once(string csv, string name)
+    {
+        using var reader = Open(Bytes(csv), FileName, EntitySchema.CampaignPerformance);
+
+        Assert.Equal([$"{FileName}: unknown column '{name}' ignored"], reader.Warnings);
+        Assert.Equal("L2 A|B|d|i|k|c|∅", Describe(reader.ReadRecords()));
     }
 
     [Theory]

@@ -220,13 +220,15 @@ internal static class ReferenceReader
         }
 
         var names = header.Fields.Select(f => Strict.GetString(f).Trim()).ToList();
-        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count ||
+        var known = names.Where(name => schema.IndexOf(name) >= 0).ToList();
+        if (known.Distinct(StringComparer.Ordinal).Count() != known.Count ||
             schema.Columns.Any(c => c.Required && !names.Contains(c.Name, StringComparer.Ordinal)))
         {
             return fileError;
         }
 
-        warnings.AddRange(names.Where(name => schema.IndexOf(name) < 0).Select(name => $"unknown column '{EntityFileReader_Display(name)}' ignored"));
+        warnings.AddRange(names.Where(name => schema.IndexOf(name) < 0).Distinct(StringComparer.Ordinal)
+            .Select(name => $"unknown column '{EntityFileReader_Display(name)}' ignored"));
 
         while (e.MoveNext())
         {

@@ -42,7 +42,13 @@ internal sealed class CsvScanner : RecordScanner
     public bool Malformed { get; private set; }
 
     /// <summary>The current record reached the end of the data inside a quoted field.</summary>
-    public bool UnclosedQuote { get; private set; }
+    public bool UnclosedQuote => Problem == CsvProblem.UnclosedQuote;
+
+    /// <summary>Which quoting rule the current record breaks (<see cref="CsvProblem.None"/> when it is not malformed).</summary>
+    public CsvProblem Problem { get; private set; }
+
+    /// <summary>1-based index of the field where the quoting rule was broken (0 when <see cref="Malformed"/> is false).</summary>
+    public int ProblemField { get; private set; }
 
     /// <summary>Positions are kept for this many fields per record; further fields are only counted.</summary>
     public int MaxStoredFields { get; set; } = int.MaxValue;
@@ -57,7 +63,8 @@ internal sealed class CsvScanner : RecordScanner
 
         FieldCount = 0;
         Malformed = false;
-        UnclosedQuote = false;
+        Problem = CsvProblem.None;
+        ProblemField = 0;
 
         while (true)
         {
@@ -115,7 +122,7 @@ internal sealed class CsvScanner : RecordScanner
 
             if (b == Quote)
             {
-                SkipMalformedRest();
+                SkipMalformedRest(CsvProblem.QuoteInUnquotedField);
                 return true;
             }
 
@@ -138,8 +145,7 @@ internal sealed class CsvScanner : RecordScanner
                 Pos = End;
                 if (!Fill())
                 {
-                    Malformed = true;
-                    UnclosedQuote = true;
+                    MarkMalformed(CsvProblem.UnclosedQuote);
                     EndRecord(Pos, atLineBreak: false);
                     return true;
                 }
@@ -186,15 +192,15 @@ internal sealed class CsvScanner : RecordScanner
             }
 
             // Text after the closing quote.
-            SkipMalformedRest();
+            SkipMalformedRest(CsvProblem.TextAfterClosingQuote);
             return true;
         }
     }
 
     /// <summary>The record is malformed: it ends at the next line break (or the end of the data), whatever the quotes.</summary>
-    private void SkipMalformedRest()
+    private void SkipMalformedRest(CsvProblem problem)
     {
-        Malformed = true;
+        MarkMalformed(problem);
         while (true)
         {
             var i = Buf.AsSpan(Pos, End - Pos).IndexOfAny(LineStops);
@@ -212,6 +218,14 @@ internal sealed class CsvScanner : RecordScanner
                 return;
             }
         }
+    }
+
+    /// <summary>The field being scanned (the one after the <see cref="FieldCount"/> finished ones) breaks a quoting rule.</summary>
+    private void MarkMalformed(CsvProblem problem)
+    {
+        Malformed = true;
+        Problem = problem;
+        ProblemField = FieldCount + 1;
     }
 
     private void AddField(int startRel, int endRel, bool escaped)
@@ -272,4 +286,46 @@ internal sealed class CsvScanner : RecordScanner
 
         return Encoding.UTF8.GetString(_scratch, 0, n);
     }
+
+    /// <summary>
+    /// Field <paramref name="index"/> of a record that is not malformed and did not overflow but may hold bytes that are
+    /// not UTF-8: the field's text when its own bytes are valid UTF-8, else null.
+    /// </summary>
+    public string? TryGetValidField(int index)
+    {
+        var span = Buf.AsSpan(RecStart + _starts[index], _ends[index] - _starts[index]);
+        return System.Text.Unicode.Utf8.IsValid(span) ? GetField(index) : null;
+    }
+
+    /// <summary>
+    /// The stored field (0-based) whose content holds the byte at <paramref name="offset"/> of the record, or -1.
+    /// </summary>
+    public int FieldAt(int offset)
+    {
+        var stored = Math.Min(FieldCount, MaxStoredFields);
+        for (var i = 0; i < stored; i++)
+        {
+            if (offset >= _starts[i] && offset < _ends[i])
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
+
+/// <summary>The quoting rule a malformed CSV record breaks.</summary>
+internal enum CsvProblem
+{
+    None = 0,
+
+    /// <summary>A <c>"</c> inside a field that does not start with one.</summary>
+    QuoteInUnquotedField = 1,
+
+    /// <summary>Something other than a comma or a line break right after a closing quote.</summary>
+    TextAfterClosingQuote = 2,
+
+    /// <summary>A quoted field runs to the end of the data.</summary>
+    UnclosedQuote = 3,
 }

@@ -20,7 +20,7 @@ namespace AdManager.Grains.Pipeline.Extract;
 /// the line <c>malformed_row</c>.
 /// </para>
 /// </remarks>
-public sealed class EntityFileReader : IDisposable
+public sealed partial class EntityFileReader : IEntitySource
 {
     /// <summary>
     /// Default limit for one record (CSV record or NDJSON line) in bytes. A longer record is still scanned to its end in
@@ -35,27 +35,10 @@ public sealed class EntityFileReader : IDisposable
     /// <summary>At most this many distinct unknown NDJSON keys are listed as warnings (then one closing warning).</summary>
     public const int MaxUnknownKeyWarnings = 1000;
 
-    private static readonly JsonReaderOptions JsonOptions = new()
-    {
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
-        MaxDepth = int.MaxValue,
-    };
-
     private readonly EntitySchema _schema;
     private readonly List<string> _warnings = [];
     private readonly CsvScanner? _csv;
     private readonly NdjsonScanner? _ndjson;
-
-    // CSV: header field index -> schema column index, or -1 for an unknown column.
-    private readonly int[] _columnOfField = [];
-
-    // NDJSON: column names as UTF-8, and the unknown keys seen so far (warned once each).
-    private readonly byte[][] _columnNamesUtf8 = [];
-    private readonly HashSet<string> _unknownKeys = new(StringComparer.Ordinal);
-    private readonly List<string> _newUnknownKeys = [];
-    private char[] _keyChars = new char[64];
-    private byte[] _keyBytes = new byte[64];
 
     private bool _started;
     private bool _disposed;
@@ -86,6 +69,13 @@ public sealed class EntityFileReader : IDisposable
 
     /// <summary>The file's name (without directory), as used in messages.</summary>
     public string FileName { get; }
+
+    string IEntitySource.Name => FileName;
+
+    /// <inheritdoc/>
+    string IEntitySource.MalformedDetail => _csv is not null
+        ? "the row cannot be parsed (quotes) or has a different number of fields than the header"
+        : "the line is not a JSON object";
 
     /// <summary>
     /// Warnings for the report: CSV, once per unknown column (known after <c>Open</c>); NDJSON, once per unknown key
@@ -205,293 +195,8 @@ public sealed class EntityFileReader : IDisposable
             $"{Display(fileName)}: unsupported file type; expected a name ending in .csv, .ndjson, .csv.gz or .ndjson.gz.");
     }
 
-    private int[] ReadHeader(CsvScanner csv)
-    {
-        csv.MaxStoredFields = MaxHeaderColumns;
-        if (!csv.Next())
-        {
-            throw new ExportFileException($"{FileName}: the file is empty; its first line must be the header.");
-        }
-
-        var where = $"{FileName}: the header (line {csv.RecordLine})";
-        if (csv.InvalidEncoding)
-        {
-            throw new ExportFileException($"{where} is not valid UTF-8.");
-        }
-
-        if (csv.Malformed)
-        {
-            throw new ExportFileException(csv.UnclosedQuote
-                ? $"{where} has a quoted name that is never closed."
-                : $"{where} is malformed: a quote inside an unquoted name, or text after a closing quote.");
-        }
-
-        if (csv.Overflowed)
-        {
-            throw new ExportFileException($"{where} is longer than {csv.MaxRecordBytes} bytes.");
-        }
-
-        if (csv.FieldCount > MaxHeaderColumns)
-        {
-            throw new ExportFileException($"{where} has {csv.FieldCount} columns; at most {MaxHeaderColumns} are supported.");
-        }
-
-        var map = new int[csv.FieldCount];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < csv.FieldCount; i++)
-        {
-            var name = csv.GetField(i).Trim();
-            if (!seen.Add(name))
-            {
-                throw new ExportFileException($"{where} has the column '{Display(name)}' more than once.");
-            }
-
-            map[i] = _schema.IndexOf(name);
-            if (map[i] < 0)
-            {
-                _warnings.Add($"{FileName}: unknown column '{Display(name)}' ignored");
-            }
-        }
-
-        var missing = _schema.Columns.Where(c => c.Required && !seen.Contains(c.Name)).Select(c => c.Name).ToList();
-        if (missing.Count > 0)
-        {
-            throw new ExportFileException(
-                $"{where} lacks the required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))}.");
-        }
-
-        // Data records: positions are needed for the header's fields only; a record with more is malformed anyway.
-        csv.MaxStoredFields = map.Length;
-        return map;
-    }
-
-    private IEnumerable<SourceRecord> ReadCsv(CsvScanner csv)
-    {
-        var columns = _schema.Columns.Count;
-        var map = _columnOfField;
-        while (true)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!csv.Next())
-            {
-                yield break;
-            }
-
-            if (csv.InvalidEncoding)
-            {
-                yield return new SourceRecord(csv.RecordLine, RecordProblem.InvalidEncoding, null);
-                continue;
-            }
-
-            if (csv.Malformed || csv.FieldCount != map.Length)
-            {
-                yield return new SourceRecord(csv.RecordLine, RecordProblem.MalformedRow, null);
-                continue;
-            }
-
-            if (csv.Overflowed)
-            {
-                throw TooLarge(csv.RecordLine, csv.MaxRecordBytes);
-            }
-
-            var values = new string?[columns];
-            for (var i = 0; i < map.Length; i++)
-            {
-                var column = map[i];
-                if (column >= 0)
-                {
-                    values[column] = csv.GetField(i);
-                }
-            }
-
-            yield return new SourceRecord(csv.RecordLine, RecordProblem.None, values);
-        }
-    }
-
-    private IEnumerable<SourceRecord> ReadNdjson(NdjsonScanner ndjson)
-    {
-        while (true)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!ndjson.Next())
-            {
-                yield break;
-            }
-
-            if (ndjson.InvalidEncoding)
-            {
-                yield return new SourceRecord(ndjson.RecordLine, RecordProblem.InvalidEncoding, null);
-                continue;
-            }
-
-            if (ndjson.Overflowed)
-            {
-                throw TooLarge(ndjson.RecordLine, ndjson.MaxRecordBytes);
-            }
-
-            var values = new string?[_schema.Columns.Count];
-            if (!TryParseObject(ndjson.LineBytes, values))
-            {
-                yield return new SourceRecord(ndjson.RecordLine, RecordProblem.MalformedRow, null);
-                continue;
-            }
-
-            yield return new SourceRecord(ndjson.RecordLine, RecordProblem.None, values);
-        }
-    }
-
     private ExportFileException TooLarge(long line, int limit) =>
         new($"{FileName}: the record starting at line {line} is larger than {limit} bytes, which is not supported.");
-
-    /// <summary>Parses one line as a JSON object into <paramref name="values"/>; false when it is not valid JSON or not an object.</summary>
-    private bool TryParseObject(ReadOnlySpan<byte> line, string?[] values)
-    {
-        _newUnknownKeys.Clear();
-        var reader = new Utf8JsonReader(line, JsonOptions);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            while (true)
-            {
-                if (!reader.Read())
-                {
-                    return false;
-                }
-
-                if (reader.TokenType == JsonTokenType.EndObject)
-                {
-                    break;
-                }
-
-                if (reader.TokenType != JsonTokenType.PropertyName)
-                {
-                    return false;
-                }
-
-                var column = ColumnOfKey(ref reader);
-                if (!reader.Read())
-                {
-                    return false;
-                }
-
-                if (column < 0)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                string? value;
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.String:
-                        value = reader.GetString();
-                        break;
-                    case JsonTokenType.Number:
-                        value = Encoding.UTF8.GetString(reader.ValueSpan);
-                        break;
-                    case JsonTokenType.True:
-                        value = "true";
-                        break;
-                    case JsonTokenType.False:
-                        value = "false";
-                        break;
-                    case JsonTokenType.Null:
-                        value = null;
-                        break;
-                    case JsonTokenType.StartObject:
-                    case JsonTokenType.StartArray:
-                        var start = checked((int)reader.TokenStartIndex);
-                        reader.Skip();
-                        value = Encoding.UTF8.GetString(line[start..checked((int)reader.BytesConsumed)]);
-                        break;
-                    default:
-                        return false;
-                }
-
-                values[column] = value;
-            }
-
-            // Only whitespace may follow the object (the reader throws on anything else).
-            if (reader.Read())
-            {
-                return false;
-            }
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            // An escape that is no Unicode text (lone surrogate) in a key or a value.
-            return false;
-        }
-
-        foreach (var key in _newUnknownKeys)
-        {
-            if (_unknownKeys.Count < MaxUnknownKeyWarnings)
-            {
-                if (_unknownKeys.Add(key))
-                {
-                    _warnings.Add($"{FileName}: unknown key '{Display(key)}' ignored");
-                }
-            }
-            else if (_unknownKeys.Count == MaxUnknownKeyWarnings && _unknownKeys.Add(key))
-            {
-                _warnings.Add($"{FileName}: more than {MaxUnknownKeyWarnings} different unknown keys; further ones are not listed");
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The schema column of the property name the reader is on, or -1 (then noted as unknown key).</summary>
-    private int ColumnOfKey(ref Utf8JsonReader reader)
-    {
-        ReadOnlySpan<byte> name;
-        if (!reader.ValueIsEscaped)
-        {
-            name = reader.ValueSpan;
-        }
-        else
-        {
-            if (_keyBytes.Length < reader.ValueSpan.Length)
-            {
-                _keyBytes = new byte[reader.ValueSpan.Length];
-            }
-
-            name = _keyBytes.AsSpan(0, reader.CopyString(_keyBytes));
-        }
-
-        var names = _columnNamesUtf8;
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (name.SequenceEqual(names[i]))
-            {
-                return i;
-            }
-        }
-
-        if (_unknownKeys.Count <= MaxUnknownKeyWarnings)
-        {
-            if (_keyChars.Length < name.Length)
-            {
-                _keyChars = new char[name.Length];
-            }
-
-            var chars = _keyChars.AsSpan(0, Encoding.UTF8.GetChars(name, _keyChars));
-            if (!_unknownKeys.GetAlternateLookup<ReadOnlySpan<char>>().Contains(chars))
-            {
-                _newUnknownKeys.Add(chars.ToString());
-            }
-        }
-
-        return -1;
-    }
 
     /// <summary>A name as shown in a message: control characters escaped, at most 100 characters.</summary>
     internal static string Display(string text)

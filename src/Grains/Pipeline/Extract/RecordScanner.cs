@@ -82,6 +82,32 @@ internal abstract class RecordScanner : IDisposable
     /// <summary>The bytes of the current record (line break excluded). Not available when <see cref="Overflowed"/>.</summary>
     protected ReadOnlySpan<byte> RecordBytes => Buf.AsSpan(RecStart, RecordLength);
 
+    /// <summary>
+    /// Where the current record's bytes first stop being UTF-8: the offset within the record and the offending byte, or
+    /// (-1, 0) when they are valid or the record <see cref="Overflowed"/> (its bytes are gone).
+    /// </summary>
+    public (int Offset, byte Value) FirstInvalidByte()
+    {
+        if (Overflowed)
+        {
+            return (-1, 0);
+        }
+
+        var bytes = RecordBytes;
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return (offset, bytes[offset]);
+            }
+
+            offset += consumed;
+        }
+
+        return (-1, 0);
+    }
+
     /// <summary>Skips a UTF-8 BOM at the very start of the data.</summary>
     private void SkipBom()
     {

@@ -25,4 +25,11 @@ public enum RecordProblem
 /// key is missing / JSON <c>null</c> (NDJSON); otherwise the raw, untrimmed field text. <c>null</c> when
 /// <paramref name="Problem"/> is not <see cref="RecordProblem.None"/>.
 /// </param>
-public readonly record struct SourceRecord(long Line, RecordProblem Problem, string?[]? Values);
+/// <param name="Detail">For a problem: where and what, for an administrator ("5 fields, but the header has 7",
+/// "byte 0xFF at offset 12 of the record, in column 'title'"). Null when there is no problem.</param>
+/// <param name="Readable">
+/// For an <see cref="RecordProblem.InvalidEncoding"/> record whose structure could still be read (CSV: quoting intact and
+/// as many fields as the header; NDJSON: a JSON object): the values whose own bytes are valid UTF-8, others null, indexed
+/// like <paramref name="Values"/>. They are never validated; they only let a rejection show the record's key. Null otherwise.
+/// </param>
+public readonly record struct SourceRecord(long Line, RecordProblem Problem, string?[]? Values, string? Detail = null, string?[]? Readable = null);

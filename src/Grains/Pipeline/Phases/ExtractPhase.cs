@@ -10,28 +10,25 @@ namespace AdManager.Grains.Pipeline.Phases;
 public sealed record EntityExtraction(long Read, long Skipped, long Rejected, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Steps 4.2 and (record by record) 4.4: streams one entity file, applies the record-level outcomes of
-/// the spec in their order (encoding, structure, scope, field checks) and stages the result in
-/// PostgreSQL. Cross-record rules run later, set-based (<see cref="StagingResolver"/>).
+/// Steps 4.2 and (record by record) 4.4: streams one entity from its source (an export file, a legacy table: the
+/// phase does not care which), applies the record-level outcomes of the spec in their order (encoding, structure,
+/// scope, field checks) and stages the result in PostgreSQL. Cross-record rules run later, set-based
+/// (<see cref="StagingResolver"/>).
 /// </summary>
 public sealed class ExtractPhase(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Reads <paramref name="path"/> completely. Synchronous and CPU-bound: call it on the thread pool.
-    /// <paramref name="progress"/> receives the running count of records read, every few thousand records.
+    /// Reads <paramref name="source"/> completely. Synchronous and CPU-bound: call it on the thread pool. The caller
+    /// owns (and disposes) the source. <paramref name="progress"/> receives the running count of records read, every
+    /// few thousand records.
     /// </summary>
-    public EntityExtraction Run(Guid jobId, EntitySchema schema, string path, IReadOnlySet<string> merchantScope,
+    public EntityExtraction Run(Guid jobId, EntitySchema schema, IEntitySource source, IReadOnlySet<string> merchantScope,
         Action<long> progress, CancellationToken ct)
     {
-        using var reader = EntityFileReader.Open(path, schema);
         using var staging = StagingWriter.Open(dataSource, jobId, schema.Kind);
-        var merchantIndex = schema.IndexOf("merchant_id");
+        var classifier = new RecordClassifier(schema, merchantScope);
         long read = 0, skipped = 0, rejected = 0;
-        var malformedDetail = Path.GetFileName(path).Contains(".ndjson", StringComparison.Ordinal)
-            ? "the line is not a JSON object"
-            : "the row cannot be parsed (quotes) or has a different number of fields than the header";
-
-        foreach (var record in reader.ReadRecords())
+        foreach (var record in source.ReadRecords())
         {
             read++;
             if ((read & 0xFFF) == 0)
@@ -40,59 +37,24 @@ public sealed class ExtractPhase(NpgsqlDataSource dataSource)
                 progress(read);
             }
 
-            switch (record.Problem)
+            var outcome = classifier.Classify(record);
+            switch (outcome.Fate)
             {
-                case RecordProblem.InvalidEncoding:
-                    staging.Reject(record.Line, null, "invalid_encoding", "the record's bytes are not valid UTF-8");
+                case RecordFate.OutOfScope:
+                    skipped++;
+                    break;
+                case RecordFate.Rejected:
+                    staging.Reject(record.Line, outcome.Key, outcome.Rejection.Reason, outcome.Rejection.Detail);
                     rejected++;
-                    continue;
-                case RecordProblem.MalformedRow:
-                    staging.Reject(record.Line, null, "malformed_row", malformedDetail);
-                    rejected++;
-                    continue;
-            }
-
-            var values = record.Values!;
-            if (merchantScope.Count > 0 && values[merchantIndex]?.Trim() is { Length: > 0 } merchant && !merchantScope.Contains(merchant))
-            {
-                skipped++;
-                continue;
-            }
-
-            if (!Stage(schema.Kind, record.Line, values, staging, out var rejection))
-            {
-                staging.Reject(record.Line, RecordRules.RecordKey(schema.Kind, values), rejection.Reason, rejection.Detail);
-                rejected++;
+                    break;
+                default:
+                    staging.Write(record.Line, outcome);
+                    break;
             }
         }
 
         staging.Complete();
         progress(read);
-        return new EntityExtraction(read, skipped, rejected, reader.Warnings.ToList());
-    }
-
-    private static bool Stage(EntityKind kind, long line, string?[] values, StagingWriter staging, out Rejection rejection)
-    {
-        if (kind == EntityKind.Campaigns)
-        {
-            if (!RecordRules.TryCampaign(values, out var campaign, out rejection)) return false;
-            staging.Write(line, campaign!);
-        }
-        else if (kind == EntityKind.CampaignPerformance)
-        {
-            if (!RecordRules.TryPerformance(values, out var performance, out rejection)) return false;
-            staging.Write(line, RecordRules.RecordKey(kind, values) ?? performance!.CampaignId, performance!);
-        }
-        else if (kind == EntityKind.Catalogs)
-        {
-            if (!RecordRules.TryCatalog(values, out var catalog, out rejection)) return false;
-            staging.Write(line, catalog!);
-        }
-        else
-        {
-            if (!RecordRules.TryProduct(values, out var product, out rejection)) return false;
-            staging.Write(line, product!);
-        }
-        return true;
+        return new EntityExtraction(read, skipped, rejected, source.Warnings.ToList());
     }
 }

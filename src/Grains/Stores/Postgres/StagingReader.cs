@@ -89,7 +89,7 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         var list = new List<ProductRecord>();
         await using var reader = await BatchReaderAsync("""
             SELECT product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency,
-                   availability, gtin, link, image_link, source_modified_at
+                   availability, gtin, link, image_link, source_modified_ticks
             FROM stage_products WHERE job_id = $1 AND batch_no = $2 ORDER BY catalog_id, product_id
             """, jobId, batchNo, ct);
         while (await reader.ReadAsync(ct))
@@ -99,7 +99,7 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(5),
                 reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetString(10),
-                reader.IsDBNull(11) ? null : reader.GetString(11), Utc(reader.GetFieldValue<DateTime>(12))));
+                reader.IsDBNull(11) ? null : reader.GetString(11), new DateTimeOffset(reader.GetInt64(12), TimeSpan.Zero)));
         }
         return list;
     }

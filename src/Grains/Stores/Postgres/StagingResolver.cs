@@ -40,13 +40,13 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         }
         await ExecAsync(connection, "UPDATE stage_catalogs SET product_count = 0 WHERE job_id = $1", ct, jobId);
 
-        await SupersedeAsync(connection, jobId, "stage_campaigns", "campaign_id", "source_modified_at DESC, line DESC", ct);
+        await SupersedeAsync(connection, jobId, "stage_campaigns", "campaign_id", "source_modified_ticks DESC, line DESC", ct);
         await RejectChildrenAsync(connection, jobId, EntityKind.CampaignPerformance, "stage_performance", "record_key", "stage_campaigns", "campaign_id", ct);
         await SupersedeAsync(connection, jobId, "stage_performance", "campaign_id, date", "line DESC", ct);
 
-        await SupersedeAsync(connection, jobId, "stage_catalogs", "catalog_id", "source_modified_at DESC, line DESC", ct);
+        await SupersedeAsync(connection, jobId, "stage_catalogs", "catalog_id", "source_modified_ticks DESC, line DESC", ct);
         await RejectChildrenAsync(connection, jobId, EntityKind.Products, "stage_products", "product_id", "stage_catalogs", "catalog_id", ct);
-        await SupersedeAsync(connection, jobId, "stage_products", "catalog_id, product_id", "source_modified_at DESC, line DESC", ct);
+        await SupersedeAsync(connection, jobId, "stage_products", "catalog_id, product_id", "source_modified_ticks DESC, line DESC", ct);
 
         await ExecAsync(connection, """
             UPDATE stage_products p SET currency = c.default_currency

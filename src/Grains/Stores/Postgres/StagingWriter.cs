@@ -1,5 +1,6 @@
 using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Pipeline.Transform;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -50,10 +51,10 @@ internal sealed class StagingWriter : IDisposable
 
     private static string CopyCommand(EntityKind entity) => entity switch
     {
-        EntityKind.Campaigns => "COPY stage_campaigns (job_id, line, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at) FROM STDIN (FORMAT BINARY)",
+        EntityKind.Campaigns => "COPY stage_campaigns (job_id, line, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
         EntityKind.CampaignPerformance => "COPY stage_performance (job_id, line, record_key, campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions) FROM STDIN (FORMAT BINARY)",
-        EntityKind.Catalogs => "COPY stage_catalogs (job_id, line, catalog_id, merchant_id, name, country, default_currency, source_modified_at) FROM STDIN (FORMAT BINARY)",
-        EntityKind.Products => "COPY stage_products (job_id, line, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at) FROM STDIN (FORMAT BINARY)",
+        EntityKind.Catalogs => "COPY stage_catalogs (job_id, line, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
+        EntityKind.Products => "COPY stage_products (job_id, line, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
         _ => throw new ArgumentOutOfRangeException(nameof(entity)),
     };
 
@@ -68,6 +69,28 @@ internal sealed class StagingWriter : IDisposable
         _rejections.Write(PgText.Safe(detail), NpgsqlDbType.Text);
     }
 
+    /// <summary>Stages a valid record as the classifier gave it.</summary>
+    public void Write(long line, in RecordOutcome outcome)
+    {
+        switch (outcome.Record)
+        {
+            case CampaignRecord campaign:
+                Write(line, campaign);
+                break;
+            case PerformanceRecord performance:
+                Write(line, outcome.Key ?? performance.CampaignId, performance);
+                break;
+            case CatalogRecord catalog:
+                Write(line, catalog);
+                break;
+            case ProductRecord product:
+                Write(line, product);
+                break;
+            default:
+                throw new ArgumentException($"not a valid record of {_entity}", nameof(outcome));
+        }
+    }
+
     public void Write(long line, CampaignRecord r)
     {
         StartRow(line);
@@ -80,7 +103,7 @@ internal sealed class StagingWriter : IDisposable
         _stage.Write(r.StartDate, NpgsqlDbType.Date);
         WriteNullable(_stage, r.EndDate, NpgsqlDbType.Date);
         _stage.Write(r.TargetingJson, NpgsqlDbType.Jsonb);
-        _stage.Write(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        WriteModified(r.SourceModifiedAt);
     }
 
     public void Write(long line, string recordKey, PerformanceRecord r)
@@ -104,7 +127,7 @@ internal sealed class StagingWriter : IDisposable
         _stage.Write(r.Name, NpgsqlDbType.Text);
         _stage.Write(r.Country, NpgsqlDbType.Char);
         _stage.Write(r.DefaultCurrency, NpgsqlDbType.Char);
-        _stage.Write(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        WriteModified(r.SourceModifiedAt);
     }
 
     public void Write(long line, ProductRecord r)
@@ -122,7 +145,7 @@ internal sealed class StagingWriter : IDisposable
         WriteNullable(_stage, r.Gtin, NpgsqlDbType.Text);
         _stage.Write(r.Link, NpgsqlDbType.Text);
         WriteNullable(_stage, r.ImageLink, NpgsqlDbType.Text);
-        _stage.Write(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        WriteModified(r.SourceModifiedAt);
     }
 
     /// <summary>Commits both COPY streams.</summary>
@@ -130,6 +153,13 @@ internal sealed class StagingWriter : IDisposable
     {
         _stage.Complete();
         _rejections.Complete();
+    }
+
+    /// <summary>The instant as timestamptz (what PostgreSQL targets hold) and in 100 ns ticks (what duplicates and DynamoDB use).</summary>
+    private void WriteModified(DateTimeOffset modified)
+    {
+        _stage.Write(modified.UtcDateTime, NpgsqlDbType.TimestampTz);
+        _stage.Write(modified.UtcTicks, NpgsqlDbType.Bigint);
     }
 
     private void StartRow(long line)

@@ -1,0 +1,45 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace AdManager.Grains.Pipeline.Sources;
+
+/// <summary>Which legacy database a message is about: the server and the secret's name, never anything from inside the secret but its address.</summary>
+public sealed record LegacyDbTarget(string CredentialsRef, string Server)
+{
+    /// <summary>Host, port and database of a parsed connection string (no user, no password).</summary>
+    public static LegacyDbTarget Of(string credentialsRef, NpgsqlConnectionStringBuilder connection) =>
+        new(credentialsRef, $"{connection.Host ?? "localhost"}:{connection.Port}/{connection.Database ?? "(default database)"}");
+
+    public override string ToString() => $"legacy database {Server} (credentialsRef '{CredentialsRef}')";
+}
+
+/// <summary>
+/// Turns driver exceptions into <see cref="LegacySourceException"/>s an administrator can act on. The text is ours:
+/// driver messages can quote connection details, so only SQLSTATEs, the server's own error text (the server never
+/// repeats a password) and socket error names are used.
+/// </summary>
+public static class LegacyDbErrors
+{
+    public static LegacySourceException Describe(Exception ex, LegacyDbTarget target, string doing) => new($"{target}: {doing} failed: {Cause(ex)}");
+
+    private static string Cause(Exception ex) => ex switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } =>
+            "the server refused the credentials (password authentication failed); check the secret",
+        PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification } =>
+            "the server refused this user (no matching access rule); check the secret and the server's pg_hba.conf",
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => "the database does not exist",
+        PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } pg => $"permission denied ({pg.MessageText})",
+        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => "the server cancelled the read (statement_timeout?)",
+        PostgresException { SqlState: PostgresErrorCodes.TooManyConnections } => "the server has no free connection slots",
+        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow } pg =>
+            $"the server is shutting down or not accepting connections (SQLSTATE {pg.SqlState})",
+        PostgresException pg => $"the server answered SQLSTATE {pg.SqlState}: {pg.MessageText}",
+        TimeoutException => "timed out",
+        NpgsqlException { InnerException: TimeoutException } => "timed out",
+        NpgsqlException { InnerException: SocketException socket } => $"cannot reach the server ({socket.SocketErrorCode})",
+        NpgsqlException { InnerException: IOException { InnerException: SocketException socket } } => $"the connection was lost ({socket.SocketErrorCode})",
+        NpgsqlException => "the connection failed or was lost",
+        _ => $"unexpected {ex.GetType().Name}",
+    };
+}
