@@ -80,6 +80,10 @@ public sealed class GeneratedExportPropertyTests(TestStack stack)
         }
 
         Assert.True(report["validation"]!["passed"]!.GetValue<bool>());
+        Assert.Equal(
+            [L(report["entities"]!["campaigns"]!, "loaded"), L(report["entities"]!["campaign_performance"]!, "loaded"),
+             L(report["entities"]!["catalogs"]!, "loaded"), L(report["entities"]!["products"]!, "loaded")],
+            [targets.Campaigns.Count, targets.Performance.Count, targets.Catalogs.Count, targets.Products.Count]);
         var campaigns = new List<StoredCampaign>();
         foreach (var c in expected.Campaigns)
         {
