@@ -123,7 +123,6 @@ public static class SiloHostingExtensions
         services.AddOptions<SecretStoreOptions>().Bind(configuration.GetSection(SecretStoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AdManager.Grains.Secrets.ISecretResolver, ConfigurationSecretResolver>();
         services.AddOptions<PostgresSourceOptions>().Bind(configuration.GetSection(PostgresSourceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(_ =>
         {
@@ -153,7 +152,6 @@ public static class SiloHostingExtensions
         services.AddSingleton<DynamoBatchWriter>();
         services.AddSingleton<DynamoReadBack>();
         services.AddSingleton<FileSourceGuard>();
-        services.AddSingleton<AdManager.Grains.Pipeline.Sources.ISecretResolver, SecretResolver>();
         services.AddSingleton<LegacySources>();
         services.AddSingleton<ExtractPhase>();
         services.AddSingleton<ValidatePhase>();

@@ -86,7 +86,7 @@ public sealed class PostgresTableShapeTests(TestStack stack, LegacyDatabase db) 
         try
         {
             await File.WriteAllTextAsync(Path.Combine(secrets.FullName, "asciidb"), ascii.ReaderConnectionString + "\n");
-            await using var host = new MigrationHost(stack, "ascii-" + p, new Dictionary<string, string?> { ["Secrets:Directory"] = secrets.FullName });
+            await using var host = new MigrationHost(stack, "ascii-" + p, new Dictionary<string, string?> { ["SecretStore:Directory"] = secrets.FullName });
             var api = new JobsClient(host.CreateClient());
 
             var jobId = await api.SubmitAsync(SourceParityExport.PostgresJob("asciidb", schema, dataTypes: ["ProductCatalogData"]));

@@ -147,7 +147,7 @@ for (const overlay of overlays) {
       assert.ok(sources, "source credentials are a mounted Secret");
       const mount = c.volumeMounts.find((m) => pod.volumes.find((v) => v.name === m.name)?.secret);
       assert.equal(mount.readOnly, true);
-      assert.equal(value("Sources__SecretsDirectory"), mount.mountPath);
+      assert.equal(value("SecretStore__Directory"), mount.mountPath);
       assert.equal(ofKind(docs, "Secret").length, 0, "no Secret objects in the manifests");
     });
   });

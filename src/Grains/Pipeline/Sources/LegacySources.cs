@@ -10,7 +10,7 @@ namespace AdManager.Grains.Pipeline.Sources;
 /// <summary>Opens the source a job names, on the silo: an export directory, or the legacy database behind a secret.</summary>
 public sealed partial class LegacySources(
     FileSourceGuard files,
-    ISecretResolver secrets,
+    Secrets.ISecretResolver secrets,
     IOptions<PostgresSourceOptions> options,
     ILogger<LegacySources> logger)
 {
@@ -44,20 +44,15 @@ public sealed partial class LegacySources(
         // The API checked both already; the silo does not trust a stored job blindly.
         if (!PlainIdentifier().IsMatch(schema)) throw new LegacySourceException("the schema must be a plain SQL identifier");
 
-        string? secret;
+        string secret;
         try
         {
-            secret = secrets.Resolve(name);
+            // Revealed only here, straight into the connection settings; never stored or logged.
+            secret = secrets.Resolve(name).Reveal();
         }
-        catch (InvalidOperationException ex)
+        catch (Secrets.SecretNotFoundException ex)
         {
             throw new LegacySourceException(ex.Message);
-        }
-        if (secret is null)
-        {
-            throw new LegacySourceException(
-                $"the secret '{name}' named by credentialsRef is not configured on this silo " +
-                $"(expected the setting Secrets:{name} or a file '{name}' in the secrets directory)");
         }
 
         NpgsqlConnectionStringBuilder settings;
