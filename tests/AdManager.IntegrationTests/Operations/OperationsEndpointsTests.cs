@@ -29,14 +29,18 @@ public sealed partial class OperationsEndpointsTests(TestStack stack) : IDisposa
             return text.Contains("admanager_migration_job_duration_seconds_count", StringComparison.Ordinal) ? text : null;
         }, TimeSpan.FromSeconds(30), "the job's metrics on /metrics");
 
-        Assert.Equal(5, Value(metrics, "admanager_migration_records_read_total", ("entity", "campaigns")));
-        Assert.Equal(5, Value(metrics, "admanager_migration_records_read_total", ("entity", "products")));
-        Assert.Equal(1, Value(metrics, "admanager_migration_records_rejected_total", ("entity", "products"), ("reason", "invalid_value:gtin")));
-        Assert.Equal(2, Value(metrics, "admanager_migration_records_rejected_total", ("entity", "campaign_performance"), ("reason", "orphan:campaign_id")));
-        Assert.Equal(2, Value(metrics, "admanager_migration_records_loaded_total", ("entity", "campaigns")));
-        Assert.Equal(2, Value(metrics, "admanager_migration_records_loaded_total", ("entity", "products")));
-        // batchSize 1: two campaign batches, each one observation of the latency histogram.
-        Assert.Equal(2, Value(metrics, "admanager_migration_batch_duration_seconds_count", ("entity", "campaigns"), ("outcome", "succeeded")));
+        // The counters agree with the job's own report, entity by entity.
+        var report = await api.ReportAsync(jobId);
+        long Count(string entity, string field) => report["entities"]![entity]![field]!.GetValue<long>();
+        long Reason(string entity, string reason) => report["entities"]![entity]!["rejectedByReason"]![reason]!.GetValue<long>();
+        Assert.Equal(Count("campaigns", "read"), Value(metrics, "admanager_migration_records_read_total", ("entity", "campaigns")));
+        Assert.Equal(Count("products", "read"), Value(metrics, "admanager_migration_records_read_total", ("entity", "products")));
+        Assert.Equal(Reason("products", "invalid_value:gtin"), Value(metrics, "admanager_migration_records_rejected_total", ("entity", "products"), ("reason", "invalid_value:gtin")));
+        Assert.Equal(Reason("campaign_performance", "orphan:campaign_id"), Value(metrics, "admanager_migration_records_rejected_total", ("entity", "campaign_performance"), ("reason", "orphan:campaign_id")));
+        Assert.Equal(Count("campaigns", "loaded"), Value(metrics, "admanager_migration_records_loaded_total", ("entity", "campaigns")));
+        Assert.Equal(Count("products", "loaded"), Value(metrics, "admanager_migration_records_loaded_total", ("entity", "products")));
+        // batchSize 1: one campaign batch per loaded campaign, each one observation of the latency histogram.
+        Assert.Equal(Count("campaigns", "loaded"), Value(metrics, "admanager_migration_batch_duration_seconds_count", ("entity", "campaigns"), ("outcome", "succeeded")));
         Assert.Equal(1, Value(metrics, "admanager_migration_job_duration_seconds_count", ("status", "CompletedWithErrors")));
 
         Assert.Contains(Names(metrics), n => n.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));

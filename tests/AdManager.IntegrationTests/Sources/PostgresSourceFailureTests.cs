@@ -53,8 +53,8 @@ public sealed class PostgresSourceFailureTests(TestStack stack, LegacyDatabase d
     {
         var schema = await db.CreateSchemaAsync(Tables);
         var error = await FailingJobAsync("nosuchsecret", schema, []);
-        Assert.Equal("the secret 'nosuchsecret' named by credentialsRef is not configured on this silo " +
-            "(expected the setting Secrets:nosuchsecret or a file 'nosuchsecret' in the secrets directory)", error);
+        Assert.Equal("secret 'nosuchsecret' is not configured on the silo " +
+            "(set Secrets__nosuchsecret or mount a file named nosuchsecret in the secrets directory)", error);
     }
 
     [Fact]

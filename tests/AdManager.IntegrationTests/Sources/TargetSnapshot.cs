@@ -25,15 +25,15 @@ public sealed record TargetSnapshot(IReadOnlyList<string> Rows, IReadOnlySet<str
                 jobIds.Add(reader.GetString(1));
             }
         }
-        foreach (var (table, key) in new[] { ("CampaignPerformanceLogs", "CampaignId"), ("ProductFeeds", "CatalogId") })
+        // Every page of the scan: the shared tables hold every test's items, so one page may miss ours.
+        var tables = new[]
         {
-            var scan = await stack.Dynamo.ScanAsync(new ScanRequest
-            {
-                TableName = table,
-                FilterExpression = $"begins_with({key}, :p)",
-                ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = prefix } },
-            });
-            foreach (var item in scan.Items ?? [])
+            ("CampaignPerformanceLogs", await Targets.PerformanceItemsAsync(stack, prefix)),
+            ("ProductFeeds", await Targets.ProductItemsAsync(stack, prefix)),
+        };
+        foreach (var (table, items) in tables)
+        {
+            foreach (var item in items)
             {
                 jobIds.Add(item["MigrationJobId"].S);
                 rows.Add(table + " " + string.Join("|", item
