@@ -213,7 +213,7 @@ bench() {
     export Sources__File__AllowedRoots__0="$DATA_DIR/exports"
     trap 'log "stopping the bench stack"; down; rm -rf "$DYNALITE_DATA"; exit 130' INT TERM
     up
-    dotnet "$dll" --stack-env "$DATA_DIR/stack.env" --out "$DATA_DIR" "$@" || rc=$?
+    BENCH_TOKEN="$(token --sub bench | tail -n 1)" dotnet "$dll" --stack-env "$DATA_DIR/stack.env" --out "$DATA_DIR" "$@" || rc=$?
     trap - INT TERM
     log "stopping the bench stack"
     down

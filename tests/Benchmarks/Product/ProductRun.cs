@@ -30,6 +30,9 @@ public sealed class ProductRun(StackEnv stack, int batchSize)
         var memory = new SiloMemory(stack.SiloPids());
         memory.ResetPeak();
         using var http = new HttpClient { BaseAddress = new Uri(stack.ApiUrl), Timeout = TimeSpan.FromMinutes(5) };
+        // The API needs a platform-admin bearer token; ./run.sh bench passes one made with the stack's own key.
+        if (Environment.GetEnvironmentVariable("BENCH_TOKEN") is { Length: > 0 } token)
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var body = new
         {
             source = new { kind = "file", location = exportDir },
