@@ -14,12 +14,25 @@
 #                            print a bearer token for this stack on the last line (for
 #                            the admin page at /, Swagger's Authorize, curl); signed with
 #                            the data folder's own key (.data/secrets/jwt-signing-key)
+#   ./run.sh bench [opts]    the benchmark (tests/Benchmarks; --help lists its options): a
+#                            generated export, the stores' raw limits, the product end to end
+#                            through the API, pgloader as the peer; table + JSON (.data/bench).
+#                            Runs on its own stack (.data/bench, API 5380, PostgreSQL 55436,
+#                            dynalite 58040, Orleans 11411/30300; BENCH_* overrides them),
+#                            started and stopped by the command
 #
 # Environment: API_PORT (5080; silo N serves HTTP on API_PORT+N-1), SILO_PORT (11111) and
 # GATEWAY_PORT (30000) likewise, PG_PORT (55432), DYNAMODB_PORT (58000), DATA_DIR (.data),
 # and any .NET setting as Section__Key
 # (e.g. Jobs__LoadConcurrency=8), passed through to the silos.
 set -euo pipefail
+
+if [[ "${1:-}" == bench ]]; then
+    # The bench's own stack: never the one `up` or the tests use, so figures are not mixed with other work.
+    DATA_DIR="${BENCH_DATA_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/.data/bench}"
+    API_PORT="${BENCH_API_PORT:-5380}" PG_PORT="${BENCH_PG_PORT:-55436}" DYNAMODB_PORT="${BENCH_DYNAMODB_PORT:-58040}"
+    SILO_PORT="${BENCH_SILO_PORT:-11411}" GATEWAY_PORT="${BENCH_GATEWAY_PORT:-30300}"
+fi
 
 # shellcheck source-path=SCRIPTDIR source=scripts/lib/stack.sh
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib/stack.sh"
@@ -188,8 +201,29 @@ demo() {
     down
 }
 
+bench() {
+    local dll="$ROOT/tests/Benchmarks/bin/$CONFIGURATION/net10.0/AdManager.Benchmarks.dll" rc=0
+    case "${1:-}" in -h | --help) dotnet build "$ROOT/tests/Benchmarks/Benchmarks.csproj" -c "$CONFIGURATION" -nologo -v quiet >&2
+        dotnet "$dll" --help; return 0 ;; esac
+    log "building the bench (tests/Benchmarks)"
+    dotnet build "$ROOT/tests/Benchmarks/Benchmarks.csproj" -c "$CONFIGURATION" -nologo -v quiet >&2
+    # A fresh dynalite store per run: the probes and runs write many items and nothing needs to survive.
+    proc_alive "$DYNALITE_PIDFILE" || rm -rf "$DYNALITE_DATA"
+    mkdir -p "$DATA_DIR/exports"
+    export Sources__File__AllowedRoots__0="$DATA_DIR/exports"
+    trap 'log "stopping the bench stack"; down; rm -rf "$DYNALITE_DATA"; exit 130' INT TERM
+    up
+    BENCH_TOKEN="$(token --sub bench | tail -n 1)" dotnet "$dll" --stack-env "$DATA_DIR/stack.env" --out "$DATA_DIR" "$@" || rc=$?
+    trap - INT TERM
+    log "stopping the bench stack"
+    down
+    rm -rf "$DYNALITE_DATA"
+    return "$rc"
+}
+
 case "${1:-}" in
 "") demo ;;
+bench) shift; bench "$@" ;;
 up) shift; up "$@" ;;
 down) down ;;
 status) status ;;

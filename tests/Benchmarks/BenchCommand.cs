@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using AdManager.Benchmarks.Export;
+using AdManager.Benchmarks.Product;
+using AdManager.Benchmarks.Raw;
+
+namespace AdManager.Benchmarks;
+
+/// <summary>One bench run: generate, measure the raw limits and the peer, run the product, print and save.</summary>
+public static class BenchCommand
+{
+    private static readonly string[] Campaign = ["CampaignData"];
+    private static readonly string[] Catalog = ["ProductCatalogData"];
+    private static readonly string[] Both = ["CampaignData", "ProductCatalogData"];
+
+    public static async Task<int> RunAsync(BenchOptions o)
+    {
+        if (o.GenerateOnly is { } target)
+        {
+            var written = ExportWriter.Write(target, new ExportRows(o.Seed, new ExportShape("g", o.Campaigns, o.Performance, o.Products)));
+            foreach (var w in written) Console.WriteLine($"{w.Path}: {w.Rows:N0} rows ({w.Rejected} to reject, {w.Superseding} superseding), {w.Bytes / 1048576.0:0.0} MiB");
+            return 0;
+        }
+        var stack = StackEnv.Load(o.StackEnv ?? throw new ArgumentException("--stack-env is required (./run.sh bench passes it)"));
+        var loadAtStart = Machine.LoadAverage();
+        var exports = Path.GetFullPath(Path.Combine(o.OutDir, "exports"));
+
+        // Each export has its own id prefix, so runs never overwrite each other's DynamoDB items.
+        var campaigns = new ExportRows(o.Seed, new ExportShape("a", o.Campaigns));
+        var products = new ExportRows(o.Seed, new ExportShape("b", 0, 0, o.Products));
+        var mixed = new ExportRows(o.Seed, new ExportShape("x", o.Campaigns, o.Performance, o.Products));
+        var tiny = new ExportRows(o.Seed, new ExportShape("t", 5, 0, 5, RejectPerMille: 0, SupersedePerMille: 0));
+        var clock = Stopwatch.StartNew();
+        Generate(exports, "campaigns", campaigns, o.Runs.Contains("campaigns") || o.Pgloader);
+        Generate(exports, "products", products, o.Runs.Contains("products"));
+        Generate(exports, "mixed", mixed, o.Runs.Contains("mixed"));
+        Generate(exports, "tiny", tiny, o.Runs.Contains("tiny"));
+        Log($"exports written in {clock.Elapsed.TotalSeconds:0.0} s under {exports}");
+
+        RawResult? rawPg = null, rawDynamo = null, pgloader = null;
+        List<RawResult> probes = [];
+        string? pgloaderNote = null;
+        if (o.Raw && o.Campaigns > 0)
+        {
+            rawPg = await RawPostgresCopy.RunAsync(stack.PgNpgsql, campaigns);
+            Log($"raw binary COPY: {rawPg.PerSecond:N0} rows/s");
+        }
+        if (o.Raw && o.Products > 0)
+        {
+            (rawDynamo, probes) = await RawDynamoWrite.RunAsync(stack.DynamoEndpoint, products, o.Concurrencies, o.DynamoProbe);
+            Log($"raw BatchWriteItem: {rawDynamo.PerSecond:N0} items/s ({rawDynamo.Detail})");
+        }
+        if (o.Pgloader && o.Campaigns > 0)
+        {
+            pgloader = await PgloaderPeer.RunAsync(stack.PgUri, stack.PgNpgsql, Path.Combine(exports, "campaigns", "campaigns.csv"),
+                Path.GetFullPath(Path.Combine(o.OutDir, "pgloader")));
+            if (pgloader is null) pgloaderNote = "pgloader not installed";
+            else Log($"pgloader: {pgloader.PerSecond:N0} rows/s");
+        }
+
+        var product = new List<ProductResult>();
+        var run = new ProductRun(stack, o.BatchSize);
+        // The tiny export runs twice: first on a cold silo (JIT, first stream use), then warm, which is the figure.
+        foreach (var (name, dir, types) in new[]
+                 {
+                     ("tiny-cold", "tiny", Both), ("tiny", "tiny", Both), ("campaigns", "campaigns", Campaign),
+                     ("products", "products", Catalog), ("mixed", "mixed", Both),
+                 })
+        {
+            if (!o.Runs.Contains(dir)) continue;
+            var result = await run.RunAsync(name, Path.Combine(exports, dir), types);
+            Log($"{name}: {result.Status} in {result.Seconds:0.00} s, {result.PerSecond:N0} records/s, peak RSS {result.PeakRssMiB:0} MiB");
+            product.Add(result);
+        }
+
+        var machine = new Machine(Environment.ProcessorCount, Machine.TotalMemoryGiB(), loadAtStart, Machine.LoadAverage());
+        var results = new BenchResults(DateTimeOffset.UtcNow, machine, o, campaigns.Shape.Records + products.Shape.Records + mixed.Shape.Records,
+            rawPg, rawDynamo, probes, pgloader, pgloaderNote, product, BenchResults.RatiosOf(rawPg, rawDynamo, pgloader, product));
+        var table = ResultPrinter.ToTable(results);
+        var json = ResultPrinter.ToJson(results);
+        Console.WriteLine(table);
+        Console.WriteLine(json);
+        Directory.CreateDirectory(o.OutDir);
+        var file = Path.Combine(o.OutDir, $"bench-{results.At:yyyyMMdd-HHmmss}.json");
+        await File.WriteAllTextAsync(file, json);
+        await File.WriteAllTextAsync(Path.Combine(o.OutDir, "latest.json"), json);
+        await File.WriteAllTextAsync(Path.Combine(o.OutDir, "latest.md"), table);
+        Log($"results: {Path.GetFullPath(file)}");
+        return product.All(p => p.ValidationPassed) ? 0 : 1;
+    }
+
+    private static void Generate(string root, string name, ExportRows rows, bool wanted)
+    {
+        if (!wanted) return;
+        var dir = Path.Combine(root, name);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        foreach (var w in ExportWriter.Write(dir, rows))
+            Log($"{name}/{Path.GetFileName(w.Path)}: {w.Rows:N0} rows ({w.Rejected:N0} to reject, {w.Superseding:N0} superseding), {w.Bytes / 1048576.0:0.0} MiB");
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[bench] {message}");
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace AdManager.Benchmarks;
+
+/// <summary>The command line of <c>./run.sh bench</c>.</summary>
+public sealed class BenchOptions
+{
+    public long Campaigns { get; private set; } = 50_000;
+    public long Products { get; private set; } = 20_000;
+    public long Performance { get; private set; }
+    public ulong Seed { get; private set; } = 42;
+    public int BatchSize { get; private set; } = 1000;
+    public int[] Concurrencies { get; private set; } = [4, 8, 16, 32];
+
+    /// <summary>Items each concurrency is probed with before the best one writes the whole set.</summary>
+    public long DynamoProbe { get; private set; } = 20_000;
+
+    public HashSet<string> Runs { get; private set; } = ["tiny", "campaigns", "products", "mixed"];
+    public bool Raw { get; private set; } = true;
+    public bool Pgloader { get; private set; } = true;
+    public string? StackEnv { get; private set; }
+    public string OutDir { get; private set; } = ".data/bench";
+
+    /// <summary>Only write the export (the campaigns, performance and products given) to this directory.</summary>
+    public string? GenerateOnly { get; private set; }
+
+    public const string Usage = """
+        AdManager.Benchmarks — ./run.sh bench [options]
+          --campaigns N      campaign rows (default 50000)
+          --products N       product rows, 1 catalog per 1000 (default 20000)
+          --performance N    campaign_performance rows in the mixed export (default 0)
+          --seed S           generator seed (default 42)
+          --batch-size N     the jobs' batchSize (default 1000)
+          --concurrencies L  BatchWriteItem concurrencies probed for the raw DynamoDB limit (default 4,8,16,32)
+          --dynamo-probe N   items per probed concurrency (default 20000); the best then writes all products
+          --runs L           product runs among tiny,campaigns,products,mixed (default all)
+          --no-raw           skip the raw store limits; --no-pgloader skips the peer
+          --stack-env FILE   the stack to use (run.sh passes it); --out DIR where results go
+          --generate DIR     only write the export to DIR and exit
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--campaigns": o.Campaigns = Count(Next()); break;
+                case "--products": o.Products = Count(Next()); break;
+                case "--performance": o.Performance = Count(Next()); break;
+                case "--seed": o.Seed = ulong.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--batch-size": o.BatchSize = (int)Count(Next()); break;
+                case "--concurrencies": o.Concurrencies = [.. Next().Split(',').Select(s => (int)Count(s))]; break;
+                case "--dynamo-probe": o.DynamoProbe = Count(Next()); break;
+                case "--runs": o.Runs = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
+                case "--no-raw": o.Raw = false; break;
+                case "--no-pgloader": o.Pgloader = false; break;
+                case "--stack-env": o.StackEnv = Next(); break;
+                case "--out": o.OutDir = Next(); break;
+                case "--generate": o.GenerateOnly = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        var unknown = o.Runs.Except(["tiny", "campaigns", "products", "mixed"]).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"unknown run(s): {string.Join(",", unknown)}");
+        return o;
+    }
+
+    /// <summary>A count; <c>100k</c>, <c>5M</c> and <c>1_000_000</c> are accepted.</summary>
+    private static long Count(string text)
+    {
+        var t = text.Replace("_", "", StringComparison.Ordinal).Trim();
+        var factor = 1L;
+        if (t.EndsWith('k') || t.EndsWith('K')) (factor, t) = (1_000, t[..^1]);
+        else if (t.EndsWith('M') || t.EndsWith('m')) (factor, t) = (1_000_000, t[..^1]);
+        var value = long.Parse(t, CultureInfo.InvariantCulture) * factor;
+        return value >= 0 ? value : throw new ArgumentException($"{text} is negative");
+    }
+}

@@ -1,0 +1,55 @@
+using AdManager.Benchmarks.Product;
+using AdManager.Benchmarks.Raw;
+
+namespace AdManager.Benchmarks;
+
+/// <summary>The machine the figures were taken on; the load average tells whether others were busy too.</summary>
+public sealed record Machine(int Cores, double MemoryGiB, string LoadAtStart, string LoadAtEnd)
+{
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    public static double TotalMemoryGiB()
+    {
+        var line = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)) : null;
+        var kb = line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        return Math.Round(kb / 1024.0 / 1024.0, 1);
+    }
+}
+
+/// <summary>A product rate against its yardstick, and the goal of issue 5 for that ratio.</summary>
+public sealed record Ratio(string Name, double Value, double Goal, string Comparison)
+{
+    public bool Met => Comparison == "<=" ? Value <= Goal : Value >= Goal;
+}
+
+/// <summary>Everything one bench run measured.</summary>
+public sealed record BenchResults(
+    DateTimeOffset At,
+    Machine Machine,
+    BenchOptions Options,
+    long ExportRecords,
+    RawResult? RawPostgres,
+    RawResult? RawDynamo,
+    IReadOnlyList<RawResult> DynamoProbes,
+    RawResult? Pgloader,
+    string? PgloaderNote,
+    IReadOnlyList<ProductResult> Product,
+    IReadOnlyList<Ratio> Ratios)
+{
+    public static List<Ratio> RatiosOf(RawResult? pg, RawResult? dynamo, RawResult? pgloader, IReadOnlyList<ProductResult> product)
+    {
+        var ratios = new List<Ratio>();
+        var campaigns = product.FirstOrDefault(p => p.Name == "campaigns");
+        var products = product.FirstOrDefault(p => p.Name == "products");
+        var tiny = product.FirstOrDefault(p => p.Name == "tiny");
+        if (campaigns is not null && pg is not null)
+            ratios.Add(new Ratio("campaigns end to end / raw binary COPY", campaigns.PerSecond / pg.PerSecond, 0.5, ">="));
+        if (campaigns is not null && pgloader is not null)
+            ratios.Add(new Ratio("campaigns end to end / pgloader", campaigns.PerSecond / pgloader.PerSecond, 4, ">="));
+        if (products is not null && dynamo is not null)
+            ratios.Add(new Ratio("products end to end / raw BatchWriteItem", products.PerSecond / dynamo.PerSecond, 0.8, ">="));
+        if (tiny is not null)
+            ratios.Add(new Ratio("10-record export, POST to final (s)", tiny.Seconds, 2, "<="));
+        return ratios;
+    }
+}

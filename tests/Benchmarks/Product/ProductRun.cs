@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace AdManager.Benchmarks.Product;
+
+/// <summary>One phase of a job as the report gives it, with its rate (records the phase handled per second).</summary>
+public sealed record PhaseResult(string Phase, double Seconds, double PerSecond);
+
+/// <summary>One export migrated end to end through the HTTP API.</summary>
+public sealed record ProductResult(
+    string Name, string Status, long Records, long Loaded, double Seconds, double PeakRssMiB, bool ValidationPassed, IReadOnlyList<PhaseResult> Phases)
+{
+    public double PerSecond => Seconds > 0 ? Records / Seconds : 0;
+}
+
+/// <summary>
+/// Submits a job for an export directory and polls it to its final status, like an administrator's tooling:
+/// the time is from the POST to the first answer showing a final status; records are all records read.
+/// The bench's own stack is emptied of earlier target rows first, so every run loads into empty tables.
+/// </summary>
+public sealed class ProductRun(StackEnv stack, int batchSize)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    public async Task<ProductResult> RunAsync(string name, string exportDir, string[] dataTypes)
+    {
+        await TruncateTargetsAsync();
+        var memory = new SiloMemory(stack.SiloPids());
+        memory.ResetPeak();
+        using var http = new HttpClient { BaseAddress = new Uri(stack.ApiUrl), Timeout = TimeSpan.FromMinutes(5) };
+        // The API needs a platform-admin bearer token; ./run.sh bench passes one made with the stack's own key.
+        if (Environment.GetEnvironmentVariable("BENCH_TOKEN") is { Length: > 0 } token)
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var body = new
+        {
+            source = new { kind = "file", location = exportDir },
+            scope = new { merchantIds = Array.Empty<string>(), dataTypes },
+            options = new { batchSize, dryRun = false, maxRejectedRatio = 0.05 },
+        };
+        var clock = Stopwatch.StartNew();
+        using var submitted = await http.PostAsJsonAsync("/admin/data-migration/jobs", body);
+        var submitText = await submitted.Content.ReadAsStringAsync();
+        if ((int)submitted.StatusCode != 202) throw new InvalidOperationException($"POST answered {(int)submitted.StatusCode}: {submitText}");
+        var jobId = JsonNode.Parse(submitText)!["jobId"]!.GetValue<string>();
+        string status;
+        while (true)
+        {
+            memory.Sample();
+            var job = await GetJsonAsync(http, $"/admin/data-migration/jobs/{jobId}");
+            status = job?["status"]?.GetValue<string>() ?? "";
+            if (status is not ("" or "Submitted") && !status.StartsWith("InProgress", StringComparison.Ordinal)) break;
+            await Task.Delay(Poll);
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var peak = memory.PeakMiB();
+        var report = (await GetJsonAsync(http, $"/admin/data-migration/jobs/{jobId}/report"))!;
+        var entities = report["entities"]!.AsObject().Select(e => e.Value!).ToList();
+        var read = entities.Sum(e => e["read"]!.GetValue<long>());
+        var loaded = entities.Sum(e => e["loaded"]!.GetValue<long>());
+        var phases = report["phases"]!.AsArray().Select(p =>
+        {
+            var phase = p!["phase"]!.GetValue<string>();
+            var s = p["seconds"]!.GetValue<double>();
+            var handled = phase is "Extracting" or "Transforming" ? read : loaded;
+            return new PhaseResult(phase, s, s > 0 ? handled / s : 0);
+        }).ToList();
+        var passed = report["validation"]?["passed"]?.GetValue<bool>() ?? false;
+        if (report["error"]?.GetValue<string>() is { } error) Console.Error.WriteLine($"[bench] {name}: job {jobId} error: {error}");
+        return new ProductResult(name, status, read, loaded, seconds, peak, passed, phases);
+    }
+
+    private static async Task<JsonNode?> GetJsonAsync(HttpClient http, string url)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await http.GetAsync(url);
+            if ((int)response.StatusCode == 503 && attempt < 50)
+            {
+                await Task.Delay(Poll);
+                continue;
+            }
+            response.EnsureSuccessStatusCode();
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    private async Task TruncateTargetsAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(stack.PgNpgsql);
+        await using var command = dataSource.CreateCommand("TRUNCATE campaign_metadata, catalog_metadata");
+        await command.ExecuteNonQueryAsync();
+    }
+}

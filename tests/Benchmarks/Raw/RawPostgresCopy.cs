@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using AdManager.Benchmarks.Export;
+using AdManager.Grains.Abstractions.Records;
+using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Pipeline.Transform;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AdManager.Benchmarks.Raw;
+
+/// <summary>
+/// The PostgreSQL ceiling: binary COPY of the export's loadable campaign rows (each key once) into an empty
+/// copy of <c>campaign_metadata</c> with its keys and indexes, created in its own transaction so the COPY is
+/// WAL-logged like any load into an existing table. Rows are typed by the product's own rules in chunks,
+/// outside the timed part, so the figure is the server's ingest rate and the client's COPY encoding only.
+/// </summary>
+public static class RawPostgresCopy
+{
+    private const string Table = "bench_raw_campaign_metadata";
+    private const int Chunk = 20_000;
+
+    public static async Task<RawResult> RunAsync(string connectionString, ExportRows rows)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await ExecAsync(dataSource, $"DROP TABLE IF EXISTS {Table}");
+        await ExecAsync(dataSource, $"CREATE TABLE {Table} (LIKE campaign_metadata INCLUDING ALL)");
+        var jobId = Guid.CreateVersion7();
+        var migratedAt = DateTime.UtcNow;
+        var clock = new Stopwatch();
+        long written = 0;
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            using var copy = connection.BeginBinaryImport(
+                $"COPY {Table} (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, migration_job_id, migrated_at) FROM STDIN (FORMAT BINARY)");
+            foreach (var chunk in Loadable(rows).Chunk(Chunk))
+            {
+                clock.Start();
+                foreach (var r in chunk) Write(copy, r, jobId, migratedAt);
+                clock.Stop();
+                written += chunk.Length;
+            }
+            clock.Start();
+            copy.Complete();
+            clock.Stop();
+        }
+        await ExecAsync(dataSource, $"DROP TABLE {Table}");
+        return new RawResult("postgres binary COPY -> copy of campaign_metadata", written, clock.Elapsed.TotalSeconds, null);
+    }
+
+    private static IEnumerable<CampaignRecord> Loadable(ExportRows rows)
+    {
+        foreach (var row in rows.Rows(EntityKind.Campaigns))
+        {
+            if (row.Fate != RowFate.Valid) continue;
+            if (RecordRules.TryCampaign(row.Values, out var record, out _)) yield return record!;
+        }
+    }
+
+    private static void Write(NpgsqlBinaryImporter copy, CampaignRecord r, Guid jobId, DateTime migratedAt)
+    {
+        copy.StartRow();
+        copy.Write(r.CampaignId, NpgsqlDbType.Text);
+        copy.Write(r.MerchantId, NpgsqlDbType.Text);
+        copy.Write(r.Name, NpgsqlDbType.Text);
+        copy.Write(r.Status, NpgsqlDbType.Text);
+        copy.Write(r.DailyBudgetMicros, NpgsqlDbType.Bigint);
+        copy.Write(r.Currency, NpgsqlDbType.Char);
+        copy.Write(r.StartDate, NpgsqlDbType.Date);
+        if (r.EndDate is { } end) copy.Write(end, NpgsqlDbType.Date);
+        else copy.WriteNull();
+        copy.Write(r.TargetingJson, NpgsqlDbType.Jsonb);
+        copy.Write(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+        copy.Write(jobId, NpgsqlDbType.Uuid);
+        copy.Write(migratedAt, NpgsqlDbType.TimestampTz);
+    }
+
+    internal static async Task ExecAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>One raw-limit measurement: <see cref="Records"/> in <see cref="Seconds"/>; <see cref="Detail"/> e.g. the concurrency.</summary>
+public sealed record RawResult(string Name, long Records, double Seconds, string? Detail)
+{
+    public double PerSecond => Seconds > 0 ? Records / Seconds : 0;
+}
