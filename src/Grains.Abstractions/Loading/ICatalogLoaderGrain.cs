@@ -8,4 +8,10 @@ public interface ICatalogLoaderGrain : IGrainWithIntegerKey
 {
     /// <summary>Upserts the batch by key; safe to repeat (same batch, same result, no duplicates).</summary>
     Task<BatchResult> Load(CatalogBatch batch);
+
+    /// <summary>
+    /// Upserts the job's staged catalogs into <c>catalog_metadata</c> for a run of batches, straight from staging; safe to repeat.
+    /// The result carries <see cref="StagedBatches.FirstBatch"/> as its batch number.
+    /// </summary>
+    Task<BatchResult> LoadStaged(StagedBatches batches);
 }

@@ -20,6 +20,17 @@ public sealed record CatalogBatch(
     [property: Id(3)] IReadOnlyList<CatalogRecord> Catalogs,
     [property: Id(4)] IReadOnlyList<ProductRecord> Products);
 
+/// <summary>
+/// A run of a job's resolved batches (<see cref="FirstBatch"/> to <see cref="LastBatch"/>) of an entity stored in
+/// PostgreSQL: the loader merges them straight from the job's staging, set-based, so no record crosses a grain call.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AdManager.StagedBatches")]
+public sealed record StagedBatches(
+    [property: Id(0)] Guid JobId,
+    [property: Id(1)] int FirstBatch,
+    [property: Id(2)] int LastBatch,
+    [property: Id(3)] DateTimeOffset MigratedAt);
+
 /// <summary>Outcome of a batch as a whole.</summary>
 public enum BatchStatus
 {

@@ -14,6 +14,14 @@ public sealed class JobRunOptions
     [Range(1, 64)]
     public int LoadConcurrency { get; set; } = 4;
 
+    /// <summary>
+    /// Rows per loader call for entities stored in PostgreSQL, which loaders merge straight from staging: that
+    /// many rows' worth of consecutive batches go in one statement (checkpointed together), because per-call
+    /// overhead, not rows, dominates a set-based merge. At least one batch per call.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int StagedRowsPerCall { get; set; } = 20_000;
+
     /// <summary>At most this many batches per second for one job (0: no limit), so one big job cannot flood a target.</summary>
     [Range(0, 100_000)]
     public double MaxBatchesPerSecond { get; set; }

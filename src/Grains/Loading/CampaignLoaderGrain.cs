@@ -40,6 +40,22 @@ public sealed class CampaignLoaderGrain(
         return BatchGuards.Result(batch.BatchNo, validCampaigns.Count + validPerformance.Count, errors);
     }
 
+    public async Task<BatchResult> LoadStaged(StagedBatches batches)
+    {
+        StagedMergeResult? merged = null;
+        try
+        {
+            await BatchGuards.WithPostgresAsync(resilience, async ct =>
+                merged = await campaigns.MergeStagedAsync(batches.JobId, batches.FirstBatch, batches.LastBatch, batches.MigratedAt, ct));
+        }
+        catch (Exception ex)
+        {
+            LoaderLog.BatchFailed(logger, batches.JobId, "campaign", batches.FirstBatch, ex.GetType().Name, ex.Message);
+            return BatchGuards.Failed(batches.FirstBatch, ex);
+        }
+        return BatchGuards.Result(batches.FirstBatch, merged!.Written, [.. merged.Refused.Select(r => new RecordError(r.Key, r.Problem))]);
+    }
+
     private static string? CheckCampaign(CampaignRecord c) =>
         c.Currency.Length != 3 ? "currency must have 3 letters"
         : c.DailyBudgetMicros < 0 ? "daily budget must not be negative"

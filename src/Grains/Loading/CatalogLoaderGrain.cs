@@ -40,6 +40,22 @@ public sealed class CatalogLoaderGrain(
         return BatchGuards.Result(batch.BatchNo, validCatalogs.Count + validProducts.Count, errors);
     }
 
+    public async Task<BatchResult> LoadStaged(StagedBatches batches)
+    {
+        StagedMergeResult? merged = null;
+        try
+        {
+            await BatchGuards.WithPostgresAsync(resilience, async ct =>
+                merged = await catalogs.MergeStagedAsync(batches.JobId, batches.FirstBatch, batches.LastBatch, batches.MigratedAt, ct));
+        }
+        catch (Exception ex)
+        {
+            LoaderLog.BatchFailed(logger, batches.JobId, "catalog", batches.FirstBatch, ex.GetType().Name, ex.Message);
+            return BatchGuards.Failed(batches.FirstBatch, ex);
+        }
+        return BatchGuards.Result(batches.FirstBatch, merged!.Written, [.. merged.Refused.Select(r => new RecordError(r.Key, r.Problem))]);
+    }
+
     private static string? CheckCatalog(CatalogRecord c) =>
         c.Country.Length != 2 ? "country must have 2 letters"
         : c.DefaultCurrency.Length != 3 ? "default currency must have 3 letters"

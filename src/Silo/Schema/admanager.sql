@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS migration_rejections (
 CREATE INDEX IF NOT EXISTS migration_rejections_reason ON migration_rejections (job_id, reason, entity, line);
 
 -- Staging: the valid records of a job, typed like their targets. outcome: 0 candidate (loaded once
--- resolved), 1 superseded, 2 rejected by a reference check. batch_no numbers the loaded records in key order.
+-- resolved), 1 superseded, 2 rejected by a reference check.
 CREATE TABLE IF NOT EXISTS stage_campaigns (
     job_id               uuid        NOT NULL,
     line                 bigint      NOT NULL,
@@ -90,10 +90,8 @@ CREATE TABLE IF NOT EXISTS stage_campaigns (
     source_modified_at   timestamptz NOT NULL,
     source_modified_ticks bigint    NOT NULL,
     outcome              smallint    NOT NULL DEFAULT 0,
-    batch_no             integer,
     PRIMARY KEY (job_id, line)
 );
-CREATE INDEX IF NOT EXISTS stage_campaigns_batch ON stage_campaigns (job_id, batch_no) WHERE batch_no IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS stage_performance (
     job_id        uuid     NOT NULL,
@@ -107,10 +105,8 @@ CREATE TABLE IF NOT EXISTS stage_performance (
     cost_micros   bigint   NOT NULL,
     conversions   bigint   NOT NULL,
     outcome       smallint NOT NULL DEFAULT 0,
-    batch_no      integer,
     PRIMARY KEY (job_id, line)
 );
-CREATE INDEX IF NOT EXISTS stage_performance_batch ON stage_performance (job_id, batch_no) WHERE batch_no IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS stage_catalogs (
     job_id              uuid        NOT NULL,
@@ -124,10 +120,8 @@ CREATE TABLE IF NOT EXISTS stage_catalogs (
     source_modified_ticks bigint    NOT NULL,
     product_count       bigint      NOT NULL DEFAULT 0,
     outcome             smallint    NOT NULL DEFAULT 0,
-    batch_no            integer,
     PRIMARY KEY (job_id, line)
 );
-CREATE INDEX IF NOT EXISTS stage_catalogs_batch ON stage_catalogs (job_id, batch_no) WHERE batch_no IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS stage_products (
     job_id              uuid        NOT NULL,
@@ -147,13 +141,35 @@ CREATE TABLE IF NOT EXISTS stage_products (
     source_modified_at  timestamptz NOT NULL,
     source_modified_ticks bigint    NOT NULL,
     outcome             smallint    NOT NULL DEFAULT 0,
-    batch_no            integer,
     PRIMARY KEY (job_id, line)
 );
-CREATE INDEX IF NOT EXISTS stage_products_batch ON stage_products (job_id, batch_no) WHERE batch_no IS NOT NULL;
-
--- last_modified to the 100 ns tick (timestamptz keeps microseconds): duplicates are decided on the full instant, and
--- DynamoDB gets the instant as written. Added to staging tables created before the column existed.
-ALTER TABLE stage_campaigns ADD COLUMN IF NOT EXISTS source_modified_ticks bigint NOT NULL DEFAULT 0;
-ALTER TABLE stage_catalogs ADD COLUMN IF NOT EXISTS source_modified_ticks bigint NOT NULL DEFAULT 0;
-ALTER TABLE stage_products ADD COLUMN IF NOT EXISTS source_modified_ticks bigint NOT NULL DEFAULT 0;
+-- The batches of a resolved job: batch n of an entity is its loaded rows (outcome 0) with line in
+-- [first_line, last_line], numbered in line order. Numbering reads the staging rows once and rewrites
+-- none of them, and a batch (or a run of batches) is one range scan of the staging primary key.
+CREATE TABLE IF NOT EXISTS stage_batches (
+    job_id      uuid     NOT NULL,
+    entity      smallint NOT NULL,
+    batch_no    integer  NOT NULL,
+    first_line  bigint   NOT NULL,
+    last_line   bigint   NOT NULL,
+    PRIMARY KEY (job_id, entity, batch_no)
+);
+-- Staging tables created by older versions: they numbered every staging row (batch_no) and lacked the ticks column.
+-- Checked first: an ALTER would wait for (and block) a running job's COPY into staging whenever a silo starts.
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT table_name FROM information_schema.columns
+             WHERE table_schema = current_schema() AND column_name = 'batch_no'
+               AND table_name IN ('stage_campaigns', 'stage_performance', 'stage_catalogs', 'stage_products')
+    LOOP
+        EXECUTE format('ALTER TABLE %I DROP COLUMN batch_no', t);
+    END LOOP;
+    FOR t IN SELECT s.name FROM unnest(ARRAY['stage_campaigns', 'stage_catalogs', 'stage_products']) AS s(name)
+             WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns c
+                               WHERE c.table_schema = current_schema() AND c.table_name = s.name
+                                 AND c.column_name = 'source_modified_ticks')
+    LOOP
+        EXECUTE format('ALTER TABLE %I ADD COLUMN source_modified_ticks bigint NOT NULL DEFAULT 0', t);
+    END LOOP;
+END $$;

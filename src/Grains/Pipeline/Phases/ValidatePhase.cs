@@ -11,6 +11,8 @@ namespace AdManager.Grains.Pipeline.Phases;
 /// Step 4.8: reads every target back for exactly the records the job loaded and compares count and
 /// content, record by record, with the staged records: <c>found</c> counts records present with this
 /// job's id, <c>checksumMatch</c> says every one of them equals what was loaded in every stored value.
+/// The entities are checked concurrently (PostgreSQL set-based, DynamoDB by key), and DynamoDB items are
+/// read from staging a few thousand at a time, the next slice while the current one is compared.
 /// </summary>
 public sealed class ValidatePhase(
     CampaignMetadataStore campaigns,
@@ -20,20 +22,27 @@ public sealed class ValidatePhase(
 {
     private const int SampleSize = 20;
 
+    /// <summary>Staged records read for one DynamoDB comparison step (whole batches, at least one).</summary>
+    private const int RowsPerRead = 5_000;
+
     public async Task<(ValidationResult Result, Dictionary<EntityKind, long> Verified)> RunAsync(
-        Guid jobId, DateTimeOffset migratedAt, IReadOnlyList<EntityKind> entities, IReadOnlyDictionary<EntityKind, int> batches, CancellationToken ct)
+        Guid jobId, DateTimeOffset migratedAt, IReadOnlyList<EntityKind> entities, IReadOnlyDictionary<EntityKind, int> batches,
+        int batchSize, CancellationToken ct)
     {
         var checks = new List<ValidationCheck>();
         var mismatches = new List<string>();
         var verified = new Dictionary<EntityKind, long>();
-        foreach (var entity in entities)
+        var perRead = Math.Max(1, RowsPerRead / Math.Max(1, batchSize));
+        var comparisons = entities.Select(entity => entity switch
         {
-            var (target, expected, found, matched, differing) = entity switch
-            {
-                EntityKind.Campaigns => FromPostgres("postgres:campaign_metadata", await campaigns.CompareAsync(jobId, SampleSize, ct)),
-                EntityKind.Catalogs => FromPostgres("postgres:catalog_metadata", await catalogs.CompareAsync(jobId, SampleSize, ct)),
-                _ => await FromDynamoAsync(jobId, migratedAt, entity, batches.GetValueOrDefault(entity), ct),
-            };
+            EntityKind.Campaigns => FromPostgresAsync("postgres:campaign_metadata", campaigns.CompareAsync(jobId, SampleSize, ct)),
+            EntityKind.Catalogs => FromPostgresAsync("postgres:catalog_metadata", catalogs.CompareAsync(jobId, SampleSize, ct)),
+            _ => FromDynamoAsync(jobId, migratedAt, entity, batches.GetValueOrDefault(entity), perRead, ct),
+        }).ToList();
+        await Task.WhenAll(comparisons);
+        foreach (var (entity, comparison) in entities.Zip(comparisons))
+        {
+            var (target, expected, found, matched, differing) = await comparison;
             var name = EntitySchema.For(entity).Name;
             var checksumMatch = matched == expected;
             checks.Add(new ValidationCheck(name, target, expected, found, checksumMatch));
@@ -47,20 +56,27 @@ public sealed class ValidatePhase(
         return (new ValidationResult(mismatches.Count == 0, checks, mismatches), verified);
     }
 
-    private static (string, long, long, long, IReadOnlyList<string>) FromPostgres(string target, TargetComparison c) =>
-        (target, c.Expected, c.Found, c.Matched, c.DifferingKeys);
+    private static async Task<(string, long, long, long, IReadOnlyList<string>)> FromPostgresAsync(string target, Task<TargetComparison> comparison)
+    {
+        var c = await comparison;
+        return (target, c.Expected, c.Found, c.Matched, c.DifferingKeys);
+    }
 
-    private async Task<(string, long, long, long, IReadOnlyList<string>)> FromDynamoAsync(Guid jobId, DateTimeOffset migratedAt, EntityKind entity, int batchCount, CancellationToken ct)
+    private async Task<(string, long, long, long, IReadOnlyList<string>)> FromDynamoAsync(
+        Guid jobId, DateTimeOffset migratedAt, EntityKind entity, int batchCount, int perRead, CancellationToken ct)
     {
         var table = entity == EntityKind.CampaignPerformance ? DynamoItems.PerformanceTable : DynamoItems.ProductTable;
         long expected = 0, found = 0, matched = 0;
         var differing = new List<string>();
         // The expected items are built by the same mapping the loader wrote with, from the staged records.
-        for (var batchNo = 0; batchNo < batchCount; batchNo++)
+        Task<List<Item>> Read(int first) => entity == EntityKind.CampaignPerformance
+            ? Map(staging.PerformanceBatchesAsync(jobId, first, Math.Min(batchCount, first + perRead) - 1, ct), r => DynamoItems.Performance(r, jobId, migratedAt))
+            : Map(staging.ProductBatchesAsync(jobId, first, Math.Min(batchCount, first + perRead) - 1, ct), r => DynamoItems.Product(r, jobId, migratedAt));
+        var next = batchCount > 0 ? Read(0) : null;
+        for (var first = 0; next is not null; first += perRead)
         {
-            var items = entity == EntityKind.CampaignPerformance
-                ? (await staging.PerformanceBatchAsync(jobId, batchNo, ct)).Select(r => DynamoItems.Performance(r, jobId, migratedAt)).ToList()
-                : (await staging.ProductBatchAsync(jobId, batchNo, ct)).Select(r => DynamoItems.Product(r, jobId, migratedAt)).ToList();
+            var items = await next;
+            next = first + perRead < batchCount ? Read(first + perRead) : null;
             expected += items.Count;
             Func<Item, Item> key = entity == EntityKind.CampaignPerformance ? PerformanceKey : ProductKey;
             var result = await dynamo.CompareAsync(table, items, key, jobId.ToString(), SampleSize - differing.Count, ct);
@@ -68,8 +84,11 @@ public sealed class ValidatePhase(
             matched += result.Matched;
             differing.AddRange(result.Differing);
         }
+        differing.Sort(StringComparer.Ordinal);
         return ($"dynamodb:{table}", expected, found, matched, differing);
     }
+
+    private static async Task<List<Item>> Map<T>(Task<List<T>> records, Func<T, Item> item) => [.. (await records).Select(item)];
 
     private static Item PerformanceKey(Item item) =>
         new(2) { ["CampaignId"] = item["CampaignId"], ["Date"] = item["Date"] };

@@ -1,15 +1,46 @@
 using AdManager.Grains.Abstractions.Records;
+using AdManager.Grains.Pipeline.Schema;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace AdManager.Grains.Stores.Postgres;
 
 /// <summary>
-/// <c>campaign_metadata</c>: batch upsert by campaign_id through binary COPY into a temporary table and
-/// one set-based <c>INSERT ... ON CONFLICT</c>, so a batch costs two round trips whatever its size.
+/// <c>campaign_metadata</c>: upsert by campaign_id, either straight from a job's staging (one statement per run
+/// of batches) or, for records handed over, through binary COPY into a temporary table and one set-based
+/// <c>INSERT ... ON CONFLICT</c>; either way a call costs one or two round trips whatever its size.
 /// </summary>
 public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
 {
+    // The loader's own checks ("Validate & Store"), as SQL over a staged row s.
+    private const string Checks = "length(s.currency) = 3 AND s.daily_budget_micros >= 0 AND (s.end_date IS NULL OR s.end_date >= s.start_date)";
+
+    /// <summary>Upserts the job's staged campaigns of batches <paramref name="firstBatch"/> to <paramref name="lastBatch"/>, in key order.</summary>
+    public Task<StagedMergeResult> MergeStagedAsync(Guid jobId, int firstBatch, int lastBatch, DateTimeOffset migratedAt, CancellationToken ct) =>
+        StagedMerge.RunAsync(dataSource, $"""
+            SELECT s.campaign_id, CASE WHEN length(s.currency) <> 3 THEN 'currency must have 3 letters'
+                                       WHEN s.daily_budget_micros < 0 THEN 'daily budget must not be negative'
+                                       ELSE 'end date before start date' END
+            FROM stage_campaigns s{StagingTables.BatchRange(EntityKind.Campaigns)} AND NOT ({Checks})
+            ORDER BY s.campaign_id
+            """, $"""
+            INSERT INTO campaign_metadata AS t (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date,
+                                                end_date, targeting, source_modified_at, migration_job_id, migrated_at)
+            SELECT s.campaign_id, s.merchant_id, s.name, s.status, s.daily_budget_micros, s.currency, s.start_date,
+                   s.end_date, s.targeting, s.source_modified_at, $1, $4
+            FROM stage_campaigns s{StagingTables.BatchRange(EntityKind.Campaigns)} AND {Checks}
+            ORDER BY s.campaign_id
+            ON CONFLICT (campaign_id) DO UPDATE SET {UpdateAll}
+            """, jobId, firstBatch, lastBatch, migratedAt, ct);
+
+    private const string UpdateAll = """
+        merchant_id = EXCLUDED.merchant_id, name = EXCLUDED.name, status = EXCLUDED.status,
+                daily_budget_micros = EXCLUDED.daily_budget_micros, currency = EXCLUDED.currency,
+                start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date, targeting = EXCLUDED.targeting,
+                source_modified_at = EXCLUDED.source_modified_at, migration_job_id = EXCLUDED.migration_job_id,
+                migrated_at = EXCLUDED.migrated_at
+        """;
+
     public async Task UpsertAsync(IReadOnlyList<CampaignRecord> records, Guid jobId, DateTimeOffset migratedAt, CancellationToken ct)
     {
         if (records.Count == 0) return;
@@ -45,15 +76,10 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
             await copy.CompleteAsync(ct);
         }
 
-        await using (var merge = new NpgsqlCommand("""
+        await using (var merge = new NpgsqlCommand($"""
             INSERT INTO campaign_metadata AS t
             SELECT * FROM campaign_load
-            ON CONFLICT (campaign_id) DO UPDATE SET
-                merchant_id = EXCLUDED.merchant_id, name = EXCLUDED.name, status = EXCLUDED.status,
-                daily_budget_micros = EXCLUDED.daily_budget_micros, currency = EXCLUDED.currency,
-                start_date = EXCLUDED.start_date, end_date = EXCLUDED.end_date, targeting = EXCLUDED.targeting,
-                source_modified_at = EXCLUDED.source_modified_at, migration_job_id = EXCLUDED.migration_job_id,
-                migrated_at = EXCLUDED.migrated_at
+            ON CONFLICT (campaign_id) DO UPDATE SET {UpdateAll}
             """, connection, tx))
         {
             await merge.ExecuteNonQueryAsync(ct);

@@ -1,12 +1,40 @@
 using AdManager.Grains.Abstractions.Records;
+using AdManager.Grains.Pipeline.Schema;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace AdManager.Grains.Stores.Postgres;
 
-/// <summary><c>catalog_metadata</c>: batch upsert by catalog_id, the same way as <see cref="CampaignMetadataStore"/>.</summary>
+/// <summary><c>catalog_metadata</c>: upsert by catalog_id, the same ways as <see cref="CampaignMetadataStore"/>.</summary>
 public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
 {
+    private const string Checks = "length(s.country) = 2 AND length(s.default_currency) = 3 AND s.product_count >= 0";
+
+    private const string UpdateAll = """
+        merchant_id = EXCLUDED.merchant_id, name = EXCLUDED.name, country = EXCLUDED.country,
+                default_currency = EXCLUDED.default_currency, product_count = EXCLUDED.product_count,
+                source_modified_at = EXCLUDED.source_modified_at, migration_job_id = EXCLUDED.migration_job_id,
+                migrated_at = EXCLUDED.migrated_at
+        """;
+
+    /// <summary>Upserts the job's staged catalogs of batches <paramref name="firstBatch"/> to <paramref name="lastBatch"/>, in key order.</summary>
+    public Task<StagedMergeResult> MergeStagedAsync(Guid jobId, int firstBatch, int lastBatch, DateTimeOffset migratedAt, CancellationToken ct) =>
+        StagedMerge.RunAsync(dataSource, $"""
+            SELECT s.catalog_id, CASE WHEN length(s.country) <> 2 THEN 'country must have 2 letters'
+                                      WHEN length(s.default_currency) <> 3 THEN 'default currency must have 3 letters'
+                                      ELSE 'negative product count' END
+            FROM stage_catalogs s{StagingTables.BatchRange(EntityKind.Catalogs)} AND NOT ({Checks})
+            ORDER BY s.catalog_id
+            """, $"""
+            INSERT INTO catalog_metadata AS t (catalog_id, merchant_id, name, country, default_currency, product_count,
+                                               source_modified_at, migration_job_id, migrated_at)
+            SELECT s.catalog_id, s.merchant_id, s.name, s.country, s.default_currency, s.product_count,
+                   s.source_modified_at, $1, $4
+            FROM stage_catalogs s{StagingTables.BatchRange(EntityKind.Catalogs)} AND {Checks}
+            ORDER BY s.catalog_id
+            ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}
+            """, jobId, firstBatch, lastBatch, migratedAt, ct);
+
     public async Task UpsertAsync(IReadOnlyList<CatalogRecord> records, Guid jobId, DateTimeOffset migratedAt, CancellationToken ct)
     {
         if (records.Count == 0) return;
@@ -38,14 +66,10 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
             await copy.CompleteAsync(ct);
         }
 
-        await using (var merge = new NpgsqlCommand("""
+        await using (var merge = new NpgsqlCommand($"""
             INSERT INTO catalog_metadata AS t
             SELECT * FROM catalog_load
-            ON CONFLICT (catalog_id) DO UPDATE SET
-                merchant_id = EXCLUDED.merchant_id, name = EXCLUDED.name, country = EXCLUDED.country,
-                default_currency = EXCLUDED.default_currency, product_count = EXCLUDED.product_count,
-                source_modified_at = EXCLUDED.source_modified_at, migration_job_id = EXCLUDED.migration_job_id,
-                migrated_at = EXCLUDED.migrated_at
+            ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}
             """, connection, tx))
         {
             await merge.ExecuteNonQueryAsync(ct);

@@ -4,17 +4,19 @@ using Npgsql;
 
 namespace AdManager.Grains.Stores.Postgres;
 
-/// <summary>Reads a resolved job's staging: outcome counts, and the loaded records batch by batch.</summary>
+/// <summary>Reads a resolved job's staging: outcome counts, and the loaded records for DynamoDB batch by batch.</summary>
 public sealed class StagingReader(NpgsqlDataSource dataSource)
 {
     /// <summary>Superseded and to-be-loaded counts, and the number of batches, for one entity.</summary>
     public async Task<(long Superseded, long Loaded, int Batches)> CountAsync(Guid jobId, EntityKind entity, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT count(*) FILTER (WHERE outcome = 1), count(*) FILTER (WHERE outcome = 0), COALESCE(max(batch_no) + 1, 0)
+            SELECT count(*) FILTER (WHERE outcome = 1), count(*) FILTER (WHERE outcome = 0),
+                   (SELECT count(*)::int FROM stage_batches WHERE job_id = $1 AND entity = $2)
             FROM {StagingTables.Name(entity)} WHERE job_id = $1
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        command.Parameters.Add(new NpgsqlParameter { Value = (short)entity });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2));
@@ -35,30 +37,18 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         return result;
     }
 
-    public async Task<List<CampaignRecord>> CampaignBatchAsync(Guid jobId, int batchNo, CancellationToken ct)
-    {
-        var list = new List<CampaignRecord>();
-        await using var reader = await BatchReaderAsync("""
-            SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting::text, source_modified_at
-            FROM stage_campaigns WHERE job_id = $1 AND batch_no = $2 ORDER BY campaign_id
-            """, jobId, batchNo, ct);
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(new CampaignRecord(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
-                reader.GetString(5), reader.GetFieldValue<DateOnly>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7),
-                reader.GetString(8), Utc(reader.GetFieldValue<DateTime>(9))));
-        }
-        return list;
-    }
+    /// <summary>One batch of loaded performance rows, in key order.</summary>
+    public Task<List<PerformanceRecord>> PerformanceBatchAsync(Guid jobId, int batchNo, CancellationToken ct) =>
+        PerformanceBatchesAsync(jobId, batchNo, batchNo, ct);
 
-    public async Task<List<PerformanceRecord>> PerformanceBatchAsync(Guid jobId, int batchNo, CancellationToken ct)
+    /// <summary>The loaded performance rows of batches <paramref name="firstBatch"/> to <paramref name="lastBatch"/>, in key order.</summary>
+    public async Task<List<PerformanceRecord>> PerformanceBatchesAsync(Guid jobId, int firstBatch, int lastBatch, CancellationToken ct)
     {
         var list = new List<PerformanceRecord>();
-        await using var reader = await BatchReaderAsync("""
+        await using var reader = await BatchReaderAsync($"""
             SELECT campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions
-            FROM stage_performance WHERE job_id = $1 AND batch_no = $2 ORDER BY campaign_id, date
-            """, jobId, batchNo, ct);
+            FROM stage_performance s{StagingTables.BatchRange(EntityKind.CampaignPerformance)} ORDER BY campaign_id, date
+            """, jobId, firstBatch, lastBatch, ct);
         while (await reader.ReadAsync(ct))
         {
             list.Add(new PerformanceRecord(
@@ -68,30 +58,19 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         return list;
     }
 
-    public async Task<List<CatalogRecord>> CatalogBatchAsync(Guid jobId, int batchNo, CancellationToken ct)
-    {
-        var list = new List<CatalogRecord>();
-        await using var reader = await BatchReaderAsync("""
-            SELECT catalog_id, merchant_id, name, country, default_currency, source_modified_at, product_count
-            FROM stage_catalogs WHERE job_id = $1 AND batch_no = $2 ORDER BY catalog_id
-            """, jobId, batchNo, ct);
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(new CatalogRecord(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                Utc(reader.GetFieldValue<DateTime>(5)), reader.GetInt64(6)));
-        }
-        return list;
-    }
+    /// <summary>One batch of loaded products, in key order.</summary>
+    public Task<List<ProductRecord>> ProductBatchAsync(Guid jobId, int batchNo, CancellationToken ct) =>
+        ProductBatchesAsync(jobId, batchNo, batchNo, ct);
 
-    public async Task<List<ProductRecord>> ProductBatchAsync(Guid jobId, int batchNo, CancellationToken ct)
+    /// <summary>The loaded products of batches <paramref name="firstBatch"/> to <paramref name="lastBatch"/>, in key order.</summary>
+    public async Task<List<ProductRecord>> ProductBatchesAsync(Guid jobId, int firstBatch, int lastBatch, CancellationToken ct)
     {
         var list = new List<ProductRecord>();
-        await using var reader = await BatchReaderAsync("""
+        await using var reader = await BatchReaderAsync($"""
             SELECT product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency,
                    availability, gtin, link, image_link, source_modified_ticks
-            FROM stage_products WHERE job_id = $1 AND batch_no = $2 ORDER BY catalog_id, product_id
-            """, jobId, batchNo, ct);
+            FROM stage_products s{StagingTables.BatchRange(EntityKind.Products)} ORDER BY catalog_id, product_id
+            """, jobId, firstBatch, lastBatch, ct);
         while (await reader.ReadAsync(ct))
         {
             list.Add(new ProductRecord(
@@ -108,20 +87,21 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
     public async Task DeleteStagingAsync(Guid jobId, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
-        foreach (var entity in EntitySchema.All)
+        foreach (var table in EntitySchema.All.Select(e => StagingTables.Name(e.Kind)).Append("stage_batches"))
         {
-            var command = new NpgsqlBatchCommand($"DELETE FROM {StagingTables.Name(entity.Kind)} WHERE job_id = $1");
+            var command = new NpgsqlBatchCommand($"DELETE FROM {table} WHERE job_id = $1");
             command.Parameters.Add(new NpgsqlParameter { Value = jobId });
             batch.BatchCommands.Add(command);
         }
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<NpgsqlDataReader> BatchReaderAsync(string sql, Guid jobId, int batchNo, CancellationToken ct)
+    private async Task<NpgsqlDataReader> BatchReaderAsync(string sql, Guid jobId, int firstBatch, int lastBatch, CancellationToken ct)
     {
         var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = jobId });
-        command.Parameters.Add(new NpgsqlParameter { Value = batchNo });
+        command.Parameters.Add(new NpgsqlParameter { Value = firstBatch });
+        command.Parameters.Add(new NpgsqlParameter { Value = lastBatch });
         return await command.ExecuteReaderAsync(System.Data.CommandBehavior.CloseConnection, ct);
     }
 

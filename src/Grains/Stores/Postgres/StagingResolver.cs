@@ -6,8 +6,10 @@ namespace AdManager.Grains.Stores.Postgres;
 /// <summary>
 /// The cross-record rules of the legacy-export spec, set-based over a job's staging rows:
 /// references (rule 4, checked against parents that end as loaded), superseding duplicates (rule 5),
-/// the product currency default and <c>product_count</c>, then batch numbers in key order.
-/// Every statement is idempotent, so a job that died half-way through resolves again from the top.
+/// the product currency default and <c>product_count</c>, then the batches (<c>stage_batches</c>, in line order).
+/// It runs in one transaction and every statement is idempotent, so a job that died half-way through, or
+/// right after committing, resolves again from the top. Statements touch only the rows they change: a
+/// staging row is written once by COPY and, unless superseded or rejected, never rewritten.
 /// </summary>
 public sealed class StagingResolver(NpgsqlDataSource dataSource)
 {
@@ -32,13 +34,15 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         await ExecAsync(connection, $"ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind)))}", ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
-        // Clear an earlier, interrupted resolution: reference rejections and outcomes are recomputed.
+        // Clear an earlier resolution: reference rejections, outcomes and batches are recomputed. The filters
+        // keep a first resolution from rewriting every staging row for nothing.
         await ExecAsync(connection, "DELETE FROM migration_rejections WHERE job_id = $1 AND phase = 1", ct, jobId);
+        await ExecAsync(connection, "DELETE FROM stage_batches WHERE job_id = $1", ct, jobId);
         foreach (var entity in EntitySchema.All)
         {
-            await ExecAsync(connection, $"UPDATE {StagingTables.Name(entity.Kind)} SET outcome = 0, batch_no = NULL WHERE job_id = $1", ct, jobId);
+            await ExecAsync(connection, $"UPDATE {StagingTables.Name(entity.Kind)} SET outcome = 0 WHERE job_id = $1 AND outcome <> 0", ct, jobId);
         }
-        await ExecAsync(connection, "UPDATE stage_catalogs SET product_count = 0 WHERE job_id = $1", ct, jobId);
+        await ExecAsync(connection, "UPDATE stage_catalogs SET product_count = 0 WHERE job_id = $1 AND product_count <> 0", ct, jobId);
 
         await SupersedeAsync(connection, jobId, "stage_campaigns", "campaign_id", "source_modified_ticks DESC, line DESC", ct);
         await RejectChildrenAsync(connection, jobId, EntityKind.CampaignPerformance, "stage_performance", "record_key", "stage_campaigns", "campaign_id", ct);
@@ -57,18 +61,20 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         await ExecAsync(connection, """
             UPDATE stage_catalogs c SET product_count = n.count
             FROM (SELECT catalog_id, count(*) AS count FROM stage_products WHERE job_id = $1 AND outcome = 0 GROUP BY catalog_id) n
-            WHERE c.job_id = $1 AND c.outcome = 0 AND c.catalog_id = n.catalog_id
+            WHERE c.job_id = $1 AND c.outcome = 0 AND c.catalog_id = n.catalog_id AND c.product_count <> n.count
             """, ct, jobId);
 
+        // Batch n: the (n+1)-th run of batchSize loaded rows in line order, kept as its line range. The
+        // primary key (job_id, line) gives the order without a sort.
         foreach (var entity in EntitySchema.All)
         {
-            var table = StagingTables.Name(entity.Kind);
             await ExecAsync(connection, $"""
-                UPDATE {table} s SET batch_no = r.batch_no
-                FROM (SELECT line, ((row_number() OVER (ORDER BY {StagingTables.KeyColumns(entity.Kind)}) - 1) / $2)::int AS batch_no
-                      FROM {table} WHERE job_id = $1 AND outcome = 0) r
-                WHERE s.job_id = $1 AND s.line = r.line
-                """, ct, jobId, batchSize);
+                INSERT INTO stage_batches (job_id, entity, batch_no, first_line, last_line)
+                SELECT $1, $3, batch_no, min(line), max(line)
+                FROM (SELECT line, ((row_number() OVER (ORDER BY line) - 1) / $2)::int AS batch_no
+                      FROM {StagingTables.Name(entity.Kind)} WHERE job_id = $1 AND outcome = 0) r
+                GROUP BY batch_no
+                """, ct, jobId, batchSize, (short)entity.Kind);
         }
 
         await tx.CommitAsync(ct);

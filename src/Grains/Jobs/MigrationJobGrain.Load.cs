@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using AdManager.Grains.Abstractions.Jobs;
+using AdManager.Grains.Abstractions.Loading;
+using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Telemetry;
+
+namespace AdManager.Grains.Jobs;
+
+/// <summary>Loading (steps 4.5-4.6): the resolved batches to the loaders, a few calls in flight, a checkpoint per call.</summary>
+public sealed partial class MigrationJobGrain
+{
+    /// <summary>A loader call in flight: batches <c>First</c> to <c>Last</c> of an entity.</summary>
+    private sealed record LoadCall(EntityKind Kind, int First, int Last, BatchResult Result);
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        var s = state.State;
+        var config = s.Config!;
+        if (config.Options.DryRun)
+        {
+            await MoveAsync(JobStatus.Validating);
+            return true;
+        }
+        if (!await WaitForEarlierJobsAsync(ct)) return false;
+        if (s.MigratedAt is null)
+        {
+            // Microsecond precision: what PostgreSQL stores is exactly what DynamoDB gets.
+            var now = DateTimeOffset.UtcNow;
+            s.MigratedAt = now.AddTicks(-(now.Ticks % 10));
+            await SaveAsync();
+        }
+
+        var inFlight = new List<Task<LoadCall>>();
+        var totalBatches = s.Entities.Values.Sum(e => e.BatchesTotal);
+        var pace = options.Value.MaxBatchesPerSecond > 0 ? TimeSpan.FromSeconds(1 / options.Value.MaxBatchesPerSecond) : TimeSpan.Zero;
+        var nextSend = DateTimeOffset.UtcNow;
+        foreach (var kind in pipeline.Entities(config))
+        {
+            var es = Entity(kind);
+            // PostgreSQL targets merge straight from staging, so one call takes many batches; DynamoDB takes one.
+            var perCall = IsPostgresTarget(kind) ? Math.Max(1, options.Value.StagedRowsPerCall / config.Options.BatchSize) : 1;
+            for (var first = 0; first < es.BatchesTotal; first++)
+            {
+                if (es.IsBatchDone(first)) continue;
+                if (s.CancelRequested || ct.IsCancellationRequested) break;
+                var last = first;
+                while (last + 1 < es.BatchesTotal && last + 1 - first < perCall && !es.IsBatchDone(last + 1)) last++;
+                if (pace > TimeSpan.Zero)
+                {
+                    var wait = nextSend - DateTimeOffset.UtcNow;
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait, CancellationToken.None);
+                    nextSend = DateTimeOffset.UtcNow + pace * (last - first + 1);
+                }
+                inFlight.Add(SendAsync(kind, first, last, s.MigratedAt.Value));
+                if (inFlight.Count >= options.Value.LoadConcurrency) await CompleteOneAsync(inFlight, totalBatches, ct);
+                first = last;
+            }
+        }
+        // Shutting down (or cancelled): no new call is sent, those in flight finish and are checkpointed.
+        while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches, ct);
+        ct.ThrowIfCancellationRequested();
+
+        if (s.CancelRequested)
+        {
+            await FinishAsync(JobStatus.Cancelled, null);
+            return false;
+        }
+        await MoveAsync(JobStatus.Validating);
+        return true;
+    }
+
+    private static bool IsPostgresTarget(EntityKind kind) => kind is EntityKind.Campaigns or EntityKind.Catalogs;
+
+    private async Task CompleteOneAsync(List<Task<LoadCall>> inFlight, int totalBatches, CancellationToken ct)
+    {
+        var finished = await Task.WhenAny(inFlight);
+        inFlight.Remove(finished);
+        LoadCall call;
+        try
+        {
+            call = await finished;
+        }
+        catch (Exception ex) when (ct.IsCancellationRequested && ex is not BatchFailedException)
+        {
+            // The silo is stopping and the call did not come back: its batches are not checkpointed and are
+            // sent again when the job resumes, where an upsert by key writes the same rows.
+            JobLog.BatchNotCheckpointed(logger, JobId, ex.GetType().Name);
+            return;
+        }
+        var (kind, first, last, result) = call;
+        using var batchScope = logger.BeginBatch(EntitySchema.For(kind).Name, result.BatchNo);
+        if (result.Status == BatchStatus.Failed)
+        {
+            var cause = result.Errors.FirstOrDefault()?.Error ?? "unknown error";
+            throw new BatchFailedException(EntitySchema.For(kind).Name, result.BatchNo, cause, result.Transient);
+        }
+        var es = Entity(kind);
+        foreach (var error in result.Errors.Take(10))
+        {
+            state.State.Warnings.Add($"{EntitySchema.For(kind).Name}: loader refused {error.Key}: {error.Error}");
+        }
+        for (var batchNo = first; batchNo <= last; batchNo++) es.MarkBatchDone(batchNo);
+        es.Written += result.Written;
+        var completed = state.State.Entities.Values.Sum(e => e.BatchesCompleted);
+        Advance(45 + 50.0 * completed / Math.Max(1, totalBatches));
+        await SaveAsync();                                                                                 // checkpoint per call
+        pipeline.Metrics.RecordsLoaded(EntitySchema.For(kind).Name, result.Written);
+        JobLog.BatchLoaded(logger, JobId, EntitySchema.For(kind).Name, result.BatchNo, result.Written, completed, totalBatches);
+    }
+
+    /// <summary>One loader call; not cancellable once sent, so a stopping silo checkpoints it rather than abandoning it.</summary>
+    private async Task<LoadCall> SendAsync(EntityKind kind, int first, int last, DateTimeOffset migratedAt)
+    {
+        var started = Stopwatch.GetTimestamp();
+        BatchResult? result = null;
+        try
+        {
+            var reader = pipeline.Reader;
+            var staged = new StagedBatches(JobId, first, last, migratedAt);
+            result = kind switch
+            {
+                EntityKind.Campaigns => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).LoadStaged(staged),
+                EntityKind.CampaignPerformance => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).Load(
+                    new CampaignBatch(JobId, first, migratedAt, [], await reader.PerformanceBatchAsync(JobId, first, CancellationToken.None))),
+                EntityKind.Catalogs => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).LoadStaged(staged),
+                _ => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).Load(
+                    new CatalogBatch(JobId, first, migratedAt, [], await reader.ProductBatchAsync(JobId, first, CancellationToken.None))),
+            };
+            return new LoadCall(kind, first, last, result);
+        }
+        finally
+        {
+            pipeline.Metrics.BatchCompleted(EntitySchema.For(kind).Name, result?.Status, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>
+    /// Per key the later job's data must win: a job loads only once every earlier job with overlapping
+    /// data (merchants and data types) is final. Returns false when the job was cancelled while waiting.
+    /// </summary>
+    private async Task<bool> WaitForEarlierJobsAsync(CancellationToken ct)
+    {
+        Guid? waitingFor = null;
+        while (await index.EarlierOverlappingAsync(JobId, state.State.Config!, ct) is { } earlier)
+        {
+            if (earlier != waitingFor) JobLog.WaitingForEarlierJob(logger, JobId, earlier);
+            waitingFor = earlier;
+            if (state.State.CancelRequested)
+            {
+                foreach (var es in state.State.Entities.Values) es.Loaded = 0;
+                await FinishAsync(JobStatus.Cancelled, null);
+                return false;
+            }
+            this.DelayDeactivation(TimeSpan.FromMinutes(10));
+            await Task.Delay(options.Value.OverlapPollInterval, ct);
+        }
+        return true;
+    }
+}
