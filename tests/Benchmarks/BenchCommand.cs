@@ -37,7 +37,7 @@ public static class BenchCommand
         Log($"exports written in {clock.Elapsed.TotalSeconds:0.0} s under {exports}");
 
         RawResult? rawPg = null, rawDynamo = null, pgloader = null;
-        List<RawResult> probes = [];
+        List<RawResult> probes = [], readBack = [];
         string? pgloaderNote = null;
         if (o.Raw && o.Campaigns > 0)
         {
@@ -46,7 +46,7 @@ public static class BenchCommand
         }
         if (o.Raw && o.Products > 0)
         {
-            (rawDynamo, probes) = await RawDynamoWrite.RunAsync(stack.DynamoEndpoint, products, o.Concurrencies, o.DynamoProbe);
+            (rawDynamo, probes, readBack) = await RawDynamoWrite.RunAsync(stack.DynamoEndpoint, products, o.Concurrencies, o.DynamoProbe);
             Log($"raw BatchWriteItem: {rawDynamo.PerSecond:N0} items/s ({rawDynamo.Detail})");
         }
         if (o.Pgloader && o.Campaigns > 0)
@@ -74,7 +74,7 @@ public static class BenchCommand
 
         var machine = new Machine(Environment.ProcessorCount, Machine.TotalMemoryGiB(), loadAtStart, Machine.LoadAverage());
         var results = new BenchResults(DateTimeOffset.UtcNow, machine, o, campaigns.Shape.Records + products.Shape.Records + mixed.Shape.Records,
-            rawPg, rawDynamo, probes, pgloader, pgloaderNote, product, BenchResults.RatiosOf(rawPg, rawDynamo, pgloader, product));
+            rawPg, rawDynamo, probes, readBack, pgloader, pgloaderNote, product, BenchResults.RatiosOf(rawPg, rawDynamo, pgloader, product));
         var table = ResultPrinter.ToTable(results);
         var json = ResultPrinter.ToJson(results);
         Console.WriteLine(table);

@@ -31,6 +31,7 @@ public sealed record BenchResults(
     RawResult? RawPostgres,
     RawResult? RawDynamo,
     IReadOnlyList<RawResult> DynamoProbes,
+    IReadOnlyList<RawResult> DynamoReadBack,
     RawResult? Pgloader,
     string? PgloaderNote,
     IReadOnlyList<ProductResult> Product,

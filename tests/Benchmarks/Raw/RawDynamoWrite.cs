@@ -18,7 +18,8 @@ public static class RawDynamoWrite
 {
     private const int Chunk = 25_000;
 
-    public static async Task<(RawResult Best, List<RawResult> Probes)> RunAsync(string endpoint, ExportRows rows, int[] concurrencies, long probe)
+    public static async Task<(RawResult Best, List<RawResult> Probes, List<RawResult> ReadBack)> RunAsync(
+        string endpoint, ExportRows rows, int[] concurrencies, long probe)
     {
         using var dynamo = Client(endpoint);
         var probes = new List<RawResult>();
@@ -32,14 +33,17 @@ public static class RawDynamoWrite
             Console.Error.WriteLine($"[bench] raw BatchWriteItem at concurrency {concurrency}: {probes[^1].PerSecond:N0} items/s");
         }
         var best = probes.MaxBy(p => p.PerSecond)!;
+        var bestConcurrency = int.Parse(best.Detail!.Split(' ')[1]);
+        var full = tables[probes.IndexOf(best)];
         if (probeItems < rows.Shape.Products)
         {
-            var concurrency = int.Parse(best.Detail!.Split(' ')[1]);
-            tables.Add("bench_raw_ProductFeeds_all");
-            best = await WriteAsync(dynamo, tables[^1], rows, rows.Shape.Products, concurrency);
+            full = "bench_raw_ProductFeeds_all";
+            tables.Add(full);
+            best = await WriteAsync(dynamo, full, rows, rows.Shape.Products, bestConcurrency);
         }
+        var readBack = await RawDynamoRead.RunAsync(dynamo, full, rows, probe, bestConcurrency);
         foreach (var table in tables) await dynamo.DeleteTableAsync(table);
-        return (best, probes);
+        return (best, probes, readBack);
     }
 
     internal static AmazonDynamoDBClient Client(string endpoint) =>
