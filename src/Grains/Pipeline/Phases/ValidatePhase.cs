@@ -2,7 +2,6 @@ using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.Grains.Stores.Postgres;
-using Amazon.DynamoDBv2.Model;
 using Item = System.Collections.Generic.Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>;
 
 namespace AdManager.Grains.Pipeline.Phases;
@@ -67,7 +66,7 @@ public sealed class ValidatePhase(
     {
         var table = entity == EntityKind.CampaignPerformance ? DynamoItems.PerformanceTable : DynamoItems.ProductTable;
         long expected = 0, found = 0, matched = 0;
-        var differing = new List<string>();
+        var differing = new SortedSet<string>(StringComparer.Ordinal);
         // The expected items are built by the same mapping the loader wrote with, from the staged records.
         Task<List<Item>> Read(int first) => entity == EntityKind.CampaignPerformance
             ? Map(staging.PerformanceBatchesAsync(jobId, first, Math.Min(batchCount, first + perRead) - 1, ct), r => DynamoItems.Performance(r, jobId, migratedAt))
@@ -78,21 +77,13 @@ public sealed class ValidatePhase(
             var items = await next;
             next = first + perRead < batchCount ? Read(first + perRead) : null;
             expected += items.Count;
-            Func<Item, Item> key = entity == EntityKind.CampaignPerformance ? PerformanceKey : ProductKey;
-            var result = await dynamo.CompareAsync(table, items, key, jobId.ToString(), SampleSize - differing.Count, ct);
+            var result = await dynamo.CompareAsync(table, items, jobId.ToString(), SampleSize, ct);
             found += result.Found;
             matched += result.Matched;
-            differing.AddRange(result.Differing);
+            foreach (var key in result.Differing) DynamoReadBack.AddToSample(differing, key, SampleSize);
         }
-        differing.Sort(StringComparer.Ordinal);
-        return ($"dynamodb:{table}", expected, found, matched, differing);
+        return ($"dynamodb:{table}", expected, found, matched, [.. differing]);
     }
 
     private static async Task<List<Item>> Map<T>(Task<List<T>> records, Func<T, Item> item) => [.. (await records).Select(item)];
-
-    private static Item PerformanceKey(Item item) =>
-        new(2) { ["CampaignId"] = item["CampaignId"], ["Date"] = item["Date"] };
-
-    private static Item ProductKey(Item item) =>
-        new(2) { ["CatalogId"] = item["CatalogId"], ["ProductId"] = item["ProductId"] };
 }

@@ -62,6 +62,10 @@ public static class DynamoItems
         ["ProductId"] = S(r.ProductId),
     };
 
+    /// <summary>The table's partition and sort key attribute names.</summary>
+    public static (string Partition, string Sort) KeyNames(string table) =>
+        table == PerformanceTable ? ("CampaignId", "Date") : ("CatalogId", "ProductId");
+
     /// <summary>Key of an item as text, for mismatch lists: <c>CampaignId/Date</c> or <c>CatalogId/ProductId</c>.</summary>
     public static string KeyText(Dictionary<string, AttributeValue> key, string table) => table == PerformanceTable
         ? $"{key["CampaignId"].S}/{key["Date"].S}"

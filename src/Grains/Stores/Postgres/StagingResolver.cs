@@ -16,6 +16,9 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     private const short Superseded = 1;
     private const short RejectedByReference = 2;
 
+    /// <summary>The stage_batches entity of the row that marks a committed resolution.</summary>
+    private const short ResolvedMarker = -1;
+
     /// <summary>Deletes whatever an interrupted extraction left for an entity, so it can be read again.</summary>
     public async Task ResetEntityAsync(Guid jobId, EntityKind entity, CancellationToken ct)
     {
@@ -25,8 +28,11 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Resolves all entities of the job in parent-before-child order and numbers the batches.</summary>
-    public async Task ResolveAsync(Guid jobId, int batchSize, CancellationToken ct)
+    /// <summary>
+    /// Resolves all entities of the job in parent-before-child order and numbers the batches.
+    /// <paramref name="entities"/> are the ones the job extracted (whose staging statistics need refreshing).
+    /// </summary>
+    public async Task ResolveAsync(Guid jobId, int batchSize, IReadOnlyList<EntityKind> entities, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // The staging tables were just filled by COPY. With statistics from before, the planner takes them
@@ -34,15 +40,22 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         await ExecAsync(connection, $"ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind)))}", ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
-        // Clear an earlier resolution: reference rejections, outcomes and batches are recomputed. The filters
-        // keep a first resolution from rewriting every staging row for nothing.
-        await ExecAsync(connection, "DELETE FROM migration_rejections WHERE job_id = $1 AND phase = 1", ct, jobId);
-        await ExecAsync(connection, "DELETE FROM stage_batches WHERE job_id = $1", ct, jobId);
-        foreach (var entity in EntitySchema.All)
+        // Statistics first: staging tables swing from empty to millions of rows between jobs, and plans made
+        // from stale statistics (say, "empty" after the last job's clean-up) turn these joins into nested loops.
+        if (entities.Count > 0) await ExecAsync(connection, $"ANALYZE {string.Join(", ", entities.Select(StagingTables.Name))}", ct);
+
+        // A committed resolution leaves a marker in stage_batches; only then are there outcomes, reference
+        // rejections and product counts to clear (an interrupted one rolled back). A first resolution
+        // skips the scans, and no statement below rewrites a row it does not change.
+        if (await ExecAsync(connection, "DELETE FROM stage_batches WHERE job_id = $1", ct, jobId) > 0)
         {
-            await ExecAsync(connection, $"UPDATE {StagingTables.Name(entity.Kind)} SET outcome = 0 WHERE job_id = $1 AND outcome <> 0", ct, jobId);
+            await ExecAsync(connection, "DELETE FROM migration_rejections WHERE job_id = $1 AND phase = 1", ct, jobId);
+            foreach (var entity in EntitySchema.All)
+            {
+                await ExecAsync(connection, $"UPDATE {StagingTables.Name(entity.Kind)} SET outcome = 0 WHERE job_id = $1 AND outcome <> 0", ct, jobId);
+            }
+            await ExecAsync(connection, "UPDATE stage_catalogs SET product_count = 0 WHERE job_id = $1 AND product_count <> 0", ct, jobId);
         }
-        await ExecAsync(connection, "UPDATE stage_catalogs SET product_count = 0 WHERE job_id = $1 AND product_count <> 0", ct, jobId);
 
         await SupersedeAsync(connection, jobId, "stage_campaigns", "campaign_id", "source_modified_ticks DESC, line DESC", ct);
         await RejectChildrenAsync(connection, jobId, EntityKind.CampaignPerformance, "stage_performance", "record_key", "stage_campaigns", "campaign_id", ct);
@@ -76,6 +89,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
                 GROUP BY batch_no
                 """, ct, jobId, batchSize, (short)entity.Kind);
         }
+        await ExecAsync(connection, $"INSERT INTO stage_batches VALUES ($1, {ResolvedMarker}, 0, 0, 0)", ct, jobId);
 
         await tx.CommitAsync(ct);
     }
@@ -125,10 +139,10 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         return command;
     }
 
-    private static async Task ExecAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] args)
+    private static async Task<int> ExecAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] args)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        await command.ExecuteNonQueryAsync(ct);
+        return await command.ExecuteNonQueryAsync(ct);
     }
 }
