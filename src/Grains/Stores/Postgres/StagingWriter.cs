@@ -1,73 +1,40 @@
+using System.Collections.Concurrent;
 using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Pipeline.Transform;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AdManager.Grains.Stores.Postgres;
 
 /// <summary>
-/// Streams one entity's extraction results into PostgreSQL with binary COPY: valid records into the
-/// entity's staging table, rejected ones into <c>migration_rejections</c>. Synchronous on purpose: it
-/// runs inside the extraction loop on a thread-pool thread, where per-row async would only add cost.
+/// Stages one entity's extraction results (see <see cref="StagingCopy"/>) with the reading and the COPY encoding
+/// on two threads: the caller's thread parses and checks records and hands them over in chunks; a writer thread
+/// of its own encodes them into the COPY streams. A few chunks may wait between the two (bounded: the reader
+/// waits when the writer falls behind), so memory stays flat whatever the file's size.
 /// Nothing is visible to anyone until <see cref="Complete"/>.
 /// </summary>
 internal sealed class StagingWriter : IDisposable
 {
-    private readonly Guid _jobId;
-    private readonly EntityKind _entity;
-    private readonly NpgsqlConnection _stageConnection;
-    private readonly NpgsqlConnection _rejectConnection;
-    private readonly NpgsqlBinaryImporter _stage;
-    private readonly NpgsqlBinaryImporter _rejections;
+    private const int ChunkSize = 1024;
+    private const int ChunksAhead = 4;
 
-    private StagingWriter(Guid jobId, EntityKind entity, NpgsqlConnection stageConnection, NpgsqlConnection rejectConnection)
+    private readonly StagingCopy _copy;
+    private readonly BlockingCollection<Row[]> _chunks = new(ChunksAhead);
+    private readonly Task _writer;
+    private Row[] _chunk = new Row[ChunkSize];
+    private int _count;
+    private volatile bool _abandoned;
+
+    private StagingWriter(StagingCopy copy)
     {
-        _jobId = jobId;
-        _entity = entity;
-        _stageConnection = stageConnection;
-        _rejectConnection = rejectConnection;
-        _stage = stageConnection.BeginBinaryImport(CopyCommand(entity));
-        _rejections = rejectConnection.BeginBinaryImport(
-            "COPY migration_rejections (job_id, entity, line, record_key, reason, detail) FROM STDIN (FORMAT BINARY)");
+        _copy = copy;
+        _writer = Task.Factory.StartNew(WriteChunks, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public static StagingWriter Open(NpgsqlDataSource dataSource, Guid jobId, EntityKind entity)
-    {
-        var a = dataSource.OpenConnection();
-        NpgsqlConnection? b = null;
-        try
-        {
-            b = dataSource.OpenConnection();
-            return new StagingWriter(jobId, entity, a, b);
-        }
-        catch
-        {
-            b?.Dispose();
-            a.Dispose();
-            throw;
-        }
-    }
+    public static StagingWriter Open(NpgsqlDataSource dataSource, Guid jobId, EntityKind entity) =>
+        new(StagingCopy.Open(dataSource, jobId, entity));
 
-    private static string CopyCommand(EntityKind entity) => entity switch
-    {
-        EntityKind.Campaigns => "COPY stage_campaigns (job_id, line, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
-        EntityKind.CampaignPerformance => "COPY stage_performance (job_id, line, record_key, campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions) FROM STDIN (FORMAT BINARY)",
-        EntityKind.Catalogs => "COPY stage_catalogs (job_id, line, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
-        EntityKind.Products => "COPY stage_products (job_id, line, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
-        _ => throw new ArgumentOutOfRangeException(nameof(entity)),
-    };
-
-    public void Reject(long line, string? key, string reason, string detail)
-    {
-        _rejections.StartRow();
-        _rejections.Write(_jobId, NpgsqlDbType.Uuid);
-        _rejections.Write((short)_entity, NpgsqlDbType.Smallint);
-        _rejections.Write(line, NpgsqlDbType.Bigint);
-        WriteNullable(_rejections, key is null ? null : PgText.Safe(key), NpgsqlDbType.Text);
-        _rejections.Write(reason, NpgsqlDbType.Text);
-        _rejections.Write(PgText.Safe(detail), NpgsqlDbType.Text);
-    }
+    public void Reject(long line, string? key, string reason, string detail) => Add(new Row(line, null, key, reason, detail));
 
     /// <summary>Stages a valid record as the classifier gave it.</summary>
     public void Write(long line, in RecordOutcome outcome)
@@ -87,105 +54,98 @@ internal sealed class StagingWriter : IDisposable
                 Write(line, product);
                 break;
             default:
-                throw new ArgumentException($"not a valid record of {_entity}", nameof(outcome));
+                throw new ArgumentException($"not a valid record of {_copy.Entity}", nameof(outcome));
         }
     }
 
-    public void Write(long line, CampaignRecord r)
-    {
-        StartRow(line);
-        _stage.Write(r.CampaignId, NpgsqlDbType.Text);
-        _stage.Write(r.MerchantId, NpgsqlDbType.Text);
-        _stage.Write(r.Name, NpgsqlDbType.Text);
-        _stage.Write(r.Status, NpgsqlDbType.Text);
-        _stage.Write(r.DailyBudgetMicros, NpgsqlDbType.Bigint);
-        _stage.Write(r.Currency, NpgsqlDbType.Char);
-        _stage.Write(r.StartDate, NpgsqlDbType.Date);
-        WriteNullable(_stage, r.EndDate, NpgsqlDbType.Date);
-        _stage.Write(r.TargetingJson, NpgsqlDbType.Jsonb);
-        WriteModified(r.SourceModifiedAt);
-    }
+    public void Write(long line, CampaignRecord r) => Add(new Row(line, r, null, null, null));
 
-    public void Write(long line, string recordKey, PerformanceRecord r)
-    {
-        StartRow(line);
-        _stage.Write(PgText.Safe(recordKey), NpgsqlDbType.Text);
-        _stage.Write(r.CampaignId, NpgsqlDbType.Text);
-        _stage.Write(r.MerchantId, NpgsqlDbType.Text);
-        _stage.Write(r.Date, NpgsqlDbType.Date);
-        _stage.Write(r.Impressions, NpgsqlDbType.Bigint);
-        _stage.Write(r.Clicks, NpgsqlDbType.Bigint);
-        _stage.Write(r.CostMicros, NpgsqlDbType.Bigint);
-        _stage.Write(r.Conversions, NpgsqlDbType.Bigint);
-    }
+    public void Write(long line, string recordKey, PerformanceRecord r) => Add(new Row(line, r, recordKey, null, null));
 
-    public void Write(long line, CatalogRecord r)
-    {
-        StartRow(line);
-        _stage.Write(r.CatalogId, NpgsqlDbType.Text);
-        _stage.Write(r.MerchantId, NpgsqlDbType.Text);
-        _stage.Write(r.Name, NpgsqlDbType.Text);
-        _stage.Write(r.Country, NpgsqlDbType.Char);
-        _stage.Write(r.DefaultCurrency, NpgsqlDbType.Char);
-        WriteModified(r.SourceModifiedAt);
-    }
+    public void Write(long line, CatalogRecord r) => Add(new Row(line, r, null, null, null));
 
-    public void Write(long line, ProductRecord r)
-    {
-        StartRow(line);
-        _stage.Write(r.ProductId, NpgsqlDbType.Text);
-        _stage.Write(r.CatalogId, NpgsqlDbType.Text);
-        _stage.Write(r.MerchantId, NpgsqlDbType.Text);
-        _stage.Write(r.Title, NpgsqlDbType.Text);
-        WriteNullable(_stage, r.Description, NpgsqlDbType.Text);
-        _stage.Write(r.PriceMicros, NpgsqlDbType.Bigint);
-        WriteNullable(_stage, r.SalePriceMicros, NpgsqlDbType.Bigint);
-        WriteNullable(_stage, r.Currency, NpgsqlDbType.Char);
-        _stage.Write(r.Availability, NpgsqlDbType.Text);
-        WriteNullable(_stage, r.Gtin, NpgsqlDbType.Text);
-        _stage.Write(r.Link, NpgsqlDbType.Text);
-        WriteNullable(_stage, r.ImageLink, NpgsqlDbType.Text);
-        WriteModified(r.SourceModifiedAt);
-    }
+    public void Write(long line, ProductRecord r) => Add(new Row(line, r, null, null, null));
 
-    /// <summary>Commits both COPY streams.</summary>
+    /// <summary>Writes what is left and commits both COPY streams.</summary>
     public void Complete()
     {
-        _stage.Complete();
-        _rejections.Complete();
-    }
-
-    /// <summary>The instant as timestamptz (what PostgreSQL targets hold) and in 100 ns ticks (what duplicates and DynamoDB use).</summary>
-    private void WriteModified(DateTimeOffset modified)
-    {
-        _stage.Write(modified.UtcDateTime, NpgsqlDbType.TimestampTz);
-        _stage.Write(modified.UtcTicks, NpgsqlDbType.Bigint);
-    }
-
-    private void StartRow(long line)
-    {
-        _stage.StartRow();
-        _stage.Write(_jobId, NpgsqlDbType.Uuid);
-        _stage.Write(line, NpgsqlDbType.Bigint);
-    }
-
-    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : class
-    {
-        if (value is null) importer.WriteNull();
-        else importer.Write(value, type);
-    }
-
-    private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : struct
-    {
-        if (value is null) importer.WriteNull();
-        else importer.Write(value.Value, type);
+        Hand();
+        _chunks.CompleteAdding();
+        _writer.GetAwaiter().GetResult();
+        _copy.Complete();
     }
 
     public void Dispose()
     {
-        _stage.Dispose();
-        _rejections.Dispose();
-        _stageConnection.Dispose();
-        _rejectConnection.Dispose();
+        // Without Complete the COPY streams are cancelled: nothing of this extraction is staged.
+        _abandoned = true;
+        if (!_chunks.IsAddingCompleted) _chunks.CompleteAdding();
+        try
+        {
+            _writer.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Already surfaced to the reader, or irrelevant once abandoned.
+        }
+        _copy.Dispose();
+        _chunks.Dispose();
     }
+
+    private void Add(in Row row)
+    {
+        _chunk[_count++] = row;
+        if (_count == ChunkSize) Hand();
+    }
+
+    private void Hand()
+    {
+        if (_count == 0) return;
+        var chunk = _count == ChunkSize ? _chunk : _chunk[.._count];
+        _chunk = new Row[ChunkSize];
+        _count = 0;
+        try
+        {
+            _chunks.Add(chunk);
+        }
+        catch (InvalidOperationException)
+        {
+            // The writer stopped on an error and closed the hand-over; surface its error on the reader's thread.
+            _writer.GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private void WriteChunks()
+    {
+        try
+        {
+            foreach (var chunk in _chunks.GetConsumingEnumerable())
+            {
+                if (_abandoned) return;
+                foreach (var row in chunk) Write(row);
+            }
+        }
+        catch
+        {
+            // Unblocks a reader waiting for room, which then rethrows this.
+            _chunks.CompleteAdding();
+            throw;
+        }
+    }
+
+    private void Write(in Row row)
+    {
+        switch (row.Record)
+        {
+            case null: _copy.Reject(row.Line, row.Key, row.Reason!, row.Detail!); break;
+            case CampaignRecord c: _copy.Write(row.Line, c); break;
+            case PerformanceRecord p: _copy.Write(row.Line, row.Key!, p); break;
+            case CatalogRecord c: _copy.Write(row.Line, c); break;
+            case ProductRecord p: _copy.Write(row.Line, p); break;
+        }
+    }
+
+    /// <summary>A staged record (<see cref="Record"/> set; <see cref="Key"/> for performance rows) or a rejection.</summary>
+    private readonly record struct Row(long Line, object? Record, string? Key, string? Reason, string? Detail);
 }
