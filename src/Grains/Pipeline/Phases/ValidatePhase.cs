@@ -22,7 +22,7 @@ public sealed class ValidatePhase(
     private const int SampleSize = 20;
 
     /// <summary>Staged records read for one DynamoDB comparison step (whole batches, at least one).</summary>
-    private const int RowsPerRead = 5_000;
+    private const int RowsPerRead = 2_000;
 
     public async Task<(ValidationResult Result, Dictionary<EntityKind, long> Verified)> RunAsync(
         Guid jobId, DateTimeOffset migratedAt, IReadOnlyList<EntityKind> entities, IReadOnlyDictionary<EntityKind, int> batches,
