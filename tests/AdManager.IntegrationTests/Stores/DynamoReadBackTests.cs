@@ -2,6 +2,9 @@ using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Stores.Dynamo;
 using AdManager.IntegrationTests.Infrastructure;
 using Amazon.DynamoDBv2.Model;
+using System.Diagnostics.Metrics;
+using AdManager.Grains.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Item = System.Collections.Generic.Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>;
 
@@ -14,7 +17,9 @@ public sealed class DynamoReadBackTests(TestStack stack)
     private readonly string _prefix = "r" + Guid.NewGuid().ToString("N")[..8] + "-";
     private readonly Guid _job = Guid.CreateVersion7();
 
-    private DynamoReadBack ReadBack => new(stack.Dynamo, Options.Create(new DynamoOptions { RequestConcurrency = 4 }));
+    private static readonly MigrationMetrics Metrics = new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+
+    private DynamoReadBack ReadBack => new(stack.Dynamo, Options.Create(new DynamoOptions { RequestConcurrency = 4 }), Metrics);
 
     [Fact]
     public async Task Missing_changed_and_foreign_items_are_told_apart_whether_read_by_query_or_by_key()
