@@ -47,7 +47,7 @@ public sealed class MigrationMetrics
 
     public void RecordsLoaded(string entity, long count) => _loaded.Add(count, new KeyValuePair<string, object?>("entity", entity));
 
-    /// <summary>A batch's round trip; the outcome is the loader's answer, <c>failed</c> when the call itself failed (null status).</summary>
+    /// <summary>A loader call's round trip (one batch, or a run of batches merged from staging in one statement); the outcome is the loader's answer, <c>failed</c> when the call itself failed (null status).</summary>
     public void BatchCompleted(string entity, BatchStatus? status, TimeSpan elapsed) =>
         _batchDuration.Record(elapsed.TotalSeconds,
             new KeyValuePair<string, object?>("entity", entity), new KeyValuePair<string, object?>("outcome", Outcome(status)));
