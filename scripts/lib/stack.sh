@@ -309,7 +309,7 @@ max_wal_senders = 0
 timezone = 'UTC'
 log_timezone = 'UTC'
 log_line_prefix = '%m [%p] %q%u@%d '
-log_min_duration_statement = -1
+log_min_duration_statement = ${PG_LOG_MIN_DURATION:--1}
 EOF
 }
 

@@ -30,14 +30,17 @@ public static class BenchCommand
         var mixed = new ExportRows(o.Seed, new ExportShape("x", o.Campaigns, o.Performance, o.Products));
         var tiny = new ExportRows(o.Seed, new ExportShape("t", 5, 0, 5, RejectPerMille: 0, SupersedePerMille: 0));
         var clock = Stopwatch.StartNew();
-        Generate(exports, "campaigns", campaigns, o.Runs.Contains("campaigns") || o.Pgloader);
-        Generate(exports, "products", products, o.Runs.Contains("products"));
+        Generate(exports, "campaigns", campaigns, o.Runs.Contains("campaigns") || o.Pgloader || (o.Raw && o.Campaigns > 0));
+        Generate(exports, "products", products, o.Runs.Contains("products") || (o.Raw && o.Products > 0));
         Generate(exports, "mixed", mixed, o.Runs.Contains("mixed"));
         Generate(exports, "tiny", tiny, o.Runs.Contains("tiny"));
         Log($"exports written in {clock.Elapsed.TotalSeconds:0.0} s under {exports}");
 
         RawResult? rawPg = null, rawDynamo = null, pgloader = null;
-        List<RawResult> probes = [], readBack = [];
+        List<RawResult> probes = [], readBack = [], parse = [];
+        if (o.Raw && o.Campaigns > 0) parse.Add(RawParse.Run(Path.Combine(exports, "campaigns", "campaigns.csv"), Grains.Pipeline.Schema.EntityKind.Campaigns));
+        if (o.Raw && o.Products > 0) parse.Add(RawParse.Run(Path.Combine(exports, "products", "products.csv"), Grains.Pipeline.Schema.EntityKind.Products));
+        foreach (var p in parse) Log($"{p.Name}: {p.PerSecond:N0} records/s");
         string? pgloaderNote = null;
         if (o.Raw && o.Campaigns > 0)
         {
@@ -74,7 +77,7 @@ public static class BenchCommand
 
         var machine = new Machine(Environment.ProcessorCount, Machine.TotalMemoryGiB(), loadAtStart, Machine.LoadAverage());
         var results = new BenchResults(DateTimeOffset.UtcNow, machine, o, campaigns.Shape.Records + products.Shape.Records + mixed.Shape.Records,
-            rawPg, rawDynamo, probes, readBack, pgloader, pgloaderNote, product, BenchResults.RatiosOf(rawPg, rawDynamo, pgloader, product));
+            rawPg, rawDynamo, probes, readBack, parse, pgloader, pgloaderNote, product, BenchResults.RatiosOf(rawPg, rawDynamo, pgloader, product));
         var table = ResultPrinter.ToTable(results);
         var json = ResultPrinter.ToJson(results);
         Console.WriteLine(table);

@@ -32,6 +32,7 @@ public sealed record BenchResults(
     RawResult? RawDynamo,
     IReadOnlyList<RawResult> DynamoProbes,
     IReadOnlyList<RawResult> DynamoReadBack,
+    IReadOnlyList<RawResult> Parse,
     RawResult? Pgloader,
     string? PgloaderNote,
     IReadOnlyList<ProductResult> Product,

@@ -29,6 +29,8 @@ public static class ResultPrinter
             sb.AppendLine(Inv($"| {raw.Name} | {raw.Records:N0} | {raw.Seconds:0.00} | {raw.PerSecond:N0} | | {raw.Detail} |"));
         foreach (var probe in r.DynamoProbes)
             sb.AppendLine(Inv($"| - probe: {probe.Detail} | {probe.Records:N0} | {probe.Seconds:0.00} | {probe.PerSecond:N0} | | |"));
+        foreach (var parse in r.Parse)
+            sb.AppendLine(Inv($"| {parse.Name} | {parse.Records:N0} | {parse.Seconds:0.00} | {parse.PerSecond:N0} | | {parse.Detail} |"));
         foreach (var read in r.DynamoReadBack)
             sb.AppendLine(Inv($"| {read.Name} | {read.Records:N0} | {read.Seconds:0.00} | {read.PerSecond:N0} | | {read.Detail} |"));
         if (r.PgloaderNote is { } note) sb.AppendLine($"| pgloader | | | | | {note} |");

@@ -23,13 +23,16 @@ public sealed record CatalogBatch(
 /// <summary>
 /// A run of a job's resolved batches (<see cref="FirstBatch"/> to <see cref="LastBatch"/>) of an entity stored in
 /// PostgreSQL: the loader merges them straight from the job's staging, set-based, so no record crosses a grain call.
+/// <see cref="ExpectedRows"/> is how many staged rows the run holds: when the merge writes them all, no row can have
+/// been refused and the loader skips looking for refused ones.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AdManager.StagedBatches")]
 public sealed record StagedBatches(
     [property: Id(0)] Guid JobId,
     [property: Id(1)] int FirstBatch,
     [property: Id(2)] int LastBatch,
-    [property: Id(3)] DateTimeOffset MigratedAt);
+    [property: Id(3)] DateTimeOffset MigratedAt,
+    [property: Id(4)] long ExpectedRows);
 
 /// <summary>Outcome of a batch as a whole.</summary>
 public enum BatchStatus

@@ -116,7 +116,9 @@ public sealed partial class MigrationJobGrain
         try
         {
             var reader = pipeline.Reader;
-            var staged = new StagedBatches(JobId, first, last, migratedAt);
+            var batchSize = state.State.Config!.Options.BatchSize;
+            var expected = Math.Max(0, Math.Min((long)(last + 1) * batchSize, Entity(kind).Loaded) - (long)first * batchSize);
+            var staged = new StagedBatches(JobId, first, last, migratedAt, expected);
             result = kind switch
             {
                 EntityKind.Campaigns => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).LoadStaged(staged),

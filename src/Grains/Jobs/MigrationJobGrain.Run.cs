@@ -120,7 +120,7 @@ public sealed partial class MigrationJobGrain
     {
         var s = state.State;
         var config = s.Config!;
-        await pipeline.Resolver.ResolveAsync(JobId, config.Options.BatchSize, pipeline.Entities(config), ct);
+        await pipeline.Resolver.ResolveAsync(JobId, config.Options.BatchSize, ct);
         var byReason = await pipeline.Reader.RejectionsByReasonAsync(JobId, ct);
         long rejected = 0, considered = 0;
         foreach (var kind in pipeline.Entities(config))

@@ -46,7 +46,7 @@ public sealed class CampaignLoaderGrain(
         try
         {
             await BatchGuards.WithPostgresAsync(resilience, async ct =>
-                merged = await campaigns.MergeStagedAsync(batches.JobId, batches.FirstBatch, batches.LastBatch, batches.MigratedAt, ct));
+                merged = await campaigns.MergeStagedAsync(batches, ct));
         }
         catch (Exception ex)
         {

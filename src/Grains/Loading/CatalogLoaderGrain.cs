@@ -46,7 +46,7 @@ public sealed class CatalogLoaderGrain(
         try
         {
             await BatchGuards.WithPostgresAsync(resilience, async ct =>
-                merged = await catalogs.MergeStagedAsync(batches.JobId, batches.FirstBatch, batches.LastBatch, batches.MigratedAt, ct));
+                merged = await catalogs.MergeStagedAsync(batches, ct));
         }
         catch (Exception ex)
         {

@@ -119,7 +119,8 @@ public static partial class Formats
         // normalization boundary: normalizing the pieces between occurrences and joining them is exact NFC.
         if (!value.Contains('\uFFFE'))
         {
-            return value.Normalize(NormalizationForm.FormC);
+            // Most text is NFC already; checking is several times cheaper than normalizing to compare.
+            return value.IsNormalized(NormalizationForm.FormC) ? value : value.Normalize(NormalizationForm.FormC);
         }
 
         var pieces = value.Split('\uFFFE');

@@ -1,3 +1,4 @@
+using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Pipeline.Schema;
 using Npgsql;
@@ -15,23 +16,23 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
     // The loader's own checks ("Validate & Store"), as SQL over a staged row s.
     private const string Checks = "length(s.currency) = 3 AND s.daily_budget_micros >= 0 AND (s.end_date IS NULL OR s.end_date >= s.start_date)";
 
-    /// <summary>Upserts the job's staged campaigns of batches <paramref name="firstBatch"/> to <paramref name="lastBatch"/>, in key order.</summary>
-    public Task<StagedMergeResult> MergeStagedAsync(Guid jobId, int firstBatch, int lastBatch, DateTimeOffset migratedAt, CancellationToken ct) =>
+    /// <summary>Upserts the job's staged campaigns of batches <see cref="StagedBatches.FirstBatch"/> to <see cref="StagedBatches.LastBatch"/>, in key order.</summary>
+    public Task<StagedMergeResult> MergeStagedAsync(StagedBatches batches, CancellationToken ct) =>
         StagedMerge.RunAsync(dataSource, $"""
             SELECT s.campaign_id, CASE WHEN length(s.currency) <> 3 THEN 'currency must have 3 letters'
                                        WHEN s.daily_budget_micros < 0 THEN 'daily budget must not be negative'
                                        ELSE 'end date before start date' END
-            FROM stage_campaigns s{StagingTables.BatchRange(EntityKind.Campaigns)} AND NOT ({Checks})
+            FROM {StagingTables.BatchRange(EntityKind.Campaigns, batches.JobId)} AND NOT ({Checks})
             ORDER BY s.campaign_id
             """, $"""
             INSERT INTO campaign_metadata AS t (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date,
                                                 end_date, targeting, source_modified_at, migration_job_id, migrated_at)
             SELECT s.campaign_id, s.merchant_id, s.name, s.status, s.daily_budget_micros, s.currency, s.start_date,
                    s.end_date, s.targeting, s.source_modified_at, $1, $4
-            FROM stage_campaigns s{StagingTables.BatchRange(EntityKind.Campaigns)} AND {Checks}
+            FROM {StagingTables.BatchRange(EntityKind.Campaigns, batches.JobId)} AND {Checks}
             ORDER BY s.campaign_id
             ON CONFLICT (campaign_id) DO UPDATE SET {UpdateAll}
-            """, jobId, firstBatch, lastBatch, migratedAt, ct);
+            """, batches, ct);
 
     private const string UpdateAll = """
         merchant_id = EXCLUDED.merchant_id, name = EXCLUDED.name, status = EXCLUDED.status,
@@ -92,14 +93,14 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
     /// of those equal the staged record in every stored column. Up to <paramref name="sampleSize"/> differing keys.
     /// </summary>
     public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
-        TargetComparison.RunAsync(dataSource, """
+        TargetComparison.RunAsync(dataSource, $"""
             SELECT s.campaign_id AS key,
                    t.campaign_id IS NOT NULL AND t.migration_job_id = $1 AS found,
                    t.campaign_id IS NOT NULL AND t.migration_job_id = $1 AND
                    (s.merchant_id, s.name, s.status, s.daily_budget_micros, s.currency, s.start_date, s.end_date, s.targeting, s.source_modified_at)
                    IS NOT DISTINCT FROM
                    (t.merchant_id, t.name, t.status, t.daily_budget_micros, t.currency, t.start_date, t.end_date, t.targeting, t.source_modified_at) AS same
-            FROM stage_campaigns s LEFT JOIN campaign_metadata t ON t.campaign_id = s.campaign_id
-            WHERE s.job_id = $1 AND s.outcome = 0
+            FROM {StagingTables.Name(EntityKind.Campaigns, jobId)} s LEFT JOIN campaign_metadata t ON t.campaign_id = s.campaign_id
+            WHERE s.outcome = 0
             """, jobId, sampleSize, ct);
 }

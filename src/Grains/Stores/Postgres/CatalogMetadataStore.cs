@@ -1,3 +1,4 @@
+using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Pipeline.Schema;
 using Npgsql;
@@ -17,23 +18,23 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
                 migrated_at = EXCLUDED.migrated_at
         """;
 
-    /// <summary>Upserts the job's staged catalogs of batches <paramref name="firstBatch"/> to <paramref name="lastBatch"/>, in key order.</summary>
-    public Task<StagedMergeResult> MergeStagedAsync(Guid jobId, int firstBatch, int lastBatch, DateTimeOffset migratedAt, CancellationToken ct) =>
+    /// <summary>Upserts the job's staged catalogs of batches <see cref="StagedBatches.FirstBatch"/> to <see cref="StagedBatches.LastBatch"/>, in key order.</summary>
+    public Task<StagedMergeResult> MergeStagedAsync(StagedBatches batches, CancellationToken ct) =>
         StagedMerge.RunAsync(dataSource, $"""
             SELECT s.catalog_id, CASE WHEN length(s.country) <> 2 THEN 'country must have 2 letters'
                                       WHEN length(s.default_currency) <> 3 THEN 'default currency must have 3 letters'
                                       ELSE 'negative product count' END
-            FROM stage_catalogs s{StagingTables.BatchRange(EntityKind.Catalogs)} AND NOT ({Checks})
+            FROM {StagingTables.BatchRange(EntityKind.Catalogs, batches.JobId)} AND NOT ({Checks})
             ORDER BY s.catalog_id
             """, $"""
             INSERT INTO catalog_metadata AS t (catalog_id, merchant_id, name, country, default_currency, product_count,
                                                source_modified_at, migration_job_id, migrated_at)
             SELECT s.catalog_id, s.merchant_id, s.name, s.country, s.default_currency, s.product_count,
                    s.source_modified_at, $1, $4
-            FROM stage_catalogs s{StagingTables.BatchRange(EntityKind.Catalogs)} AND {Checks}
+            FROM {StagingTables.BatchRange(EntityKind.Catalogs, batches.JobId)} AND {Checks}
             ORDER BY s.catalog_id
             ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}
-            """, jobId, firstBatch, lastBatch, migratedAt, ct);
+            """, batches, ct);
 
     public async Task UpsertAsync(IReadOnlyList<CatalogRecord> records, Guid jobId, DateTimeOffset migratedAt, CancellationToken ct)
     {
@@ -79,14 +80,14 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
 
     /// <summary>Reads the target back for the job's loaded catalogs (see <see cref="CampaignMetadataStore.CompareAsync"/>).</summary>
     public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
-        TargetComparison.RunAsync(dataSource, """
+        TargetComparison.RunAsync(dataSource, $"""
             SELECT s.catalog_id AS key,
                    t.catalog_id IS NOT NULL AND t.migration_job_id = $1 AS found,
                    t.catalog_id IS NOT NULL AND t.migration_job_id = $1 AND
                    (s.merchant_id, s.name, s.country, s.default_currency, s.product_count, s.source_modified_at)
                    IS NOT DISTINCT FROM
                    (t.merchant_id, t.name, t.country, t.default_currency, t.product_count, t.source_modified_at) AS same
-            FROM stage_catalogs s LEFT JOIN catalog_metadata t ON t.catalog_id = s.catalog_id
-            WHERE s.job_id = $1 AND s.outcome = 0
+            FROM {StagingTables.Name(EntityKind.Catalogs, jobId)} s LEFT JOIN catalog_metadata t ON t.catalog_id = s.catalog_id
+            WHERE s.outcome = 0
             """, jobId, sampleSize, ct);
 }

@@ -1,3 +1,4 @@
+using AdManager.Grains.Abstractions.Loading;
 using Npgsql;
 
 namespace AdManager.Grains.Stores.Postgres;
@@ -10,26 +11,34 @@ public sealed record StagedMergeResult(int Written, IReadOnlyList<(string Key, s
 
 /// <summary>
 /// Upserts staged rows straight into their target, set-based in PostgreSQL: no row travels to the silo and
-/// back. One round trip runs the checks' query and the <c>INSERT ... SELECT ... ON CONFLICT</c> in one
-/// implicit transaction. Parameters: <c>$1</c> job id, <c>$2</c>/<c>$3</c> first and last batch, <c>$4</c> migrated_at.
+/// back: one <c>INSERT ... SELECT ... ON CONFLICT</c> that leaves out rows failing the loader's checks, and only when it
+/// wrote fewer rows than the run holds, a query naming the refused ones. Parameters: <c>$1</c> job id, <c>$2</c>/<c>$3</c>
+/// first and last batch, <c>$4</c> migrated_at.
 /// </summary>
 internal static class StagedMerge
 {
     public static async Task<StagedMergeResult> RunAsync(NpgsqlDataSource dataSource, string refusedSql, string mergeSql,
-        Guid jobId, int firstBatch, int lastBatch, DateTimeOffset migratedAt, CancellationToken ct)
+        StagedBatches batches, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command(refusedSql, jobId, firstBatch, lastBatch));
-        batch.BatchCommands.Add(Command(mergeSql, jobId, firstBatch, lastBatch, migratedAt.UtcDateTime));
-        batch.Timeout = 0;
-        var refused = new List<(string, string)>();
-        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        int written;
+        await using (var merge = new NpgsqlCommand(mergeSql, connection) { CommandTimeout = 0 })
         {
-            while (await reader.ReadAsync(ct)) refused.Add((reader.GetString(0), reader.GetString(1)));
-            await reader.NextResultAsync(ct);
+            foreach (var arg in new object[] { batches.JobId, batches.FirstBatch, batches.LastBatch, batches.MigratedAt.UtcDateTime })
+                merge.Parameters.Add(new NpgsqlParameter { Value = arg });
+            written = await merge.ExecuteNonQueryAsync(ct);
         }
-        return new StagedMergeResult(checked((int)batch.BatchCommands[1].RecordsAffected), refused);
+        var refused = new List<(string, string)>();
+        if (written < batches.ExpectedRows)
+        {
+            // Some staged rows failed the loader's checks (a defect upstream): name them.
+            await using var command = new NpgsqlCommand(refusedSql, connection) { CommandTimeout = 0 };
+            foreach (var arg in new object[] { batches.JobId, batches.FirstBatch, batches.LastBatch })
+                command.Parameters.Add(new NpgsqlParameter { Value = arg });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) refused.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return new StagedMergeResult(written, refused);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] args)

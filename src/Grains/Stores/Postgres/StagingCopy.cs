@@ -8,7 +8,8 @@ namespace AdManager.Grains.Stores.Postgres;
 /// <summary>
 /// The two binary COPY streams of one entity's extraction: valid records into the entity's staging table,
 /// rejected ones into <c>migration_rejections</c>. Synchronous on purpose: <see cref="StagingWriter"/> drives it
-/// from its own thread, where per-row async would only add cost. Nothing is visible until <see cref="Complete"/>.
+/// from its own thread, where per-row async would only add cost. Nothing is visible until <see cref="Complete"/>:
+/// the job's staging table for the entity is (re)created in the transaction of its COPY and keyed at the end.
 /// </summary>
 internal sealed class StagingCopy : IDisposable
 {
@@ -20,6 +21,7 @@ internal sealed class StagingCopy : IDisposable
     private readonly NpgsqlConnection _rejectConnection;
     private readonly NpgsqlBinaryImporter _stage;
     private readonly NpgsqlBinaryImporter _rejections;
+    private readonly NpgsqlTransaction _stageTransaction;
 
     private StagingCopy(Guid jobId, EntityKind entity, NpgsqlConnection stageConnection, NpgsqlConnection rejectConnection)
     {
@@ -27,7 +29,9 @@ internal sealed class StagingCopy : IDisposable
         _entity = entity;
         _stageConnection = stageConnection;
         _rejectConnection = rejectConnection;
-        _stage = stageConnection.BeginBinaryImport(CopyCommand(entity));
+        _stageTransaction = stageConnection.BeginTransaction();
+        Execute(stageConnection, $"{StagingTables.Drop(entity, jobId)}; {StagingTables.Create(entity, jobId)}");
+        _stage = stageConnection.BeginBinaryImport($"COPY {StagingTables.Name(entity, jobId)} ({StagingTables.CopyColumns(entity)}) FROM STDIN (FORMAT BINARY)");
         _rejections = rejectConnection.BeginBinaryImport(
             "COPY migration_rejections (job_id, entity, line, record_key, reason, detail) FROM STDIN (FORMAT BINARY)");
     }
@@ -49,14 +53,11 @@ internal sealed class StagingCopy : IDisposable
         }
     }
 
-    private static string CopyCommand(EntityKind entity) => entity switch
+    private static void Execute(NpgsqlConnection connection, string sql)
     {
-        EntityKind.Campaigns => "COPY stage_campaigns (job_id, line, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
-        EntityKind.CampaignPerformance => "COPY stage_performance (job_id, line, record_key, campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions) FROM STDIN (FORMAT BINARY)",
-        EntityKind.Catalogs => "COPY stage_catalogs (job_id, line, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
-        EntityKind.Products => "COPY stage_products (job_id, line, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks) FROM STDIN (FORMAT BINARY)",
-        _ => throw new ArgumentOutOfRangeException(nameof(entity)),
-    };
+        using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        command.ExecuteNonQuery();
+    }
 
     public void Reject(long line, string? key, string reason, string detail)
     {
@@ -130,6 +131,9 @@ internal sealed class StagingCopy : IDisposable
     public void Complete()
     {
         _stage.Complete();
+        _stage.Dispose();
+        Execute(_stageConnection, StagingTables.AddKey(_entity, _jobId));
+        _stageTransaction.Commit();
         _rejections.Complete();
     }
 
@@ -143,7 +147,6 @@ internal sealed class StagingCopy : IDisposable
     private void StartRow(long line)
     {
         _stage.StartRow();
-        _stage.Write(_jobId, NpgsqlDbType.Uuid);
         _stage.Write(line, NpgsqlDbType.Bigint);
     }
 
@@ -163,6 +166,7 @@ internal sealed class StagingCopy : IDisposable
     {
         _stage.Dispose();
         _rejections.Dispose();
+        _stageTransaction.Dispose();
         _stageConnection.Dispose();
         _rejectConnection.Dispose();
     }

@@ -13,7 +13,7 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand($"""
             SELECT count(*) FILTER (WHERE outcome = 1), count(*) FILTER (WHERE outcome = 0),
                    (SELECT count(*)::int FROM stage_batches WHERE job_id = $1 AND entity = $2)
-            FROM {StagingTables.Name(entity)} WHERE job_id = $1
+            FROM {StagingTables.Name(entity, jobId)}
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = jobId });
         command.Parameters.Add(new NpgsqlParameter { Value = (short)entity });
@@ -47,7 +47,7 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         var list = new List<PerformanceRecord>();
         await using var reader = await BatchReaderAsync($"""
             SELECT campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions
-            FROM stage_performance s{StagingTables.BatchRange(EntityKind.CampaignPerformance)} ORDER BY campaign_id, date
+            FROM {StagingTables.BatchRange(EntityKind.CampaignPerformance, jobId)} ORDER BY campaign_id, date
             """, jobId, firstBatch, lastBatch, ct);
         while (await reader.ReadAsync(ct))
         {
@@ -69,7 +69,7 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         await using var reader = await BatchReaderAsync($"""
             SELECT product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency,
                    availability, gtin, link, image_link, source_modified_ticks
-            FROM stage_products s{StagingTables.BatchRange(EntityKind.Products)} ORDER BY catalog_id, product_id
+            FROM {StagingTables.BatchRange(EntityKind.Products, jobId)} ORDER BY catalog_id, product_id
             """, jobId, firstBatch, lastBatch, ct);
         while (await reader.ReadAsync(ct))
         {
@@ -83,16 +83,14 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         return list;
     }
 
-    /// <summary>Drops the job's staging rows once it is final; its rejections stay for the API.</summary>
+    /// <summary>Drops the job's staging once it is final; its rejections stay for the API.</summary>
     public async Task DeleteStagingAsync(Guid jobId, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
-        foreach (var table in EntitySchema.All.Select(e => StagingTables.Name(e.Kind)).Append("stage_batches"))
-        {
-            var command = new NpgsqlBatchCommand($"DELETE FROM {table} WHERE job_id = $1");
-            command.Parameters.Add(new NpgsqlParameter { Value = jobId });
-            batch.BatchCommands.Add(command);
-        }
+        foreach (var entity in EntitySchema.All) batch.BatchCommands.Add(new NpgsqlBatchCommand(StagingTables.Drop(entity.Kind, jobId)));
+        var batches = new NpgsqlBatchCommand("DELETE FROM stage_batches WHERE job_id = $1");
+        batches.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        batch.BatchCommands.Add(batches);
         await batch.ExecuteNonQueryAsync(ct);
     }
 
@@ -105,5 +103,4 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         return await command.ExecuteReaderAsync(System.Data.CommandBehavior.CloseConnection, ct);
     }
 
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

@@ -19,30 +19,39 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     /// <summary>The stage_batches entity of the row that marks a committed resolution.</summary>
     private const short ResolvedMarker = -1;
 
+    /// <summary>Per sort or hash of the resolving transaction: a million staged keys sort in memory.</summary>
+    private const int WorkMemMiB = 128;
+
     /// <summary>Deletes whatever an interrupted extraction left for an entity, so it can be read again.</summary>
     public async Task ResetEntityAsync(Guid jobId, EntityKind entity, CancellationToken ct)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(Command($"DELETE FROM {StagingTables.Name(entity)} WHERE job_id = $1", jobId));
+        batch.BatchCommands.Add(Command(StagingTables.Drop(entity, jobId)));
         batch.BatchCommands.Add(Command("DELETE FROM migration_rejections WHERE job_id = $1 AND entity = $2", jobId, (short)entity));
         await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
     /// Resolves all entities of the job in parent-before-child order and numbers the batches.
-    /// <paramref name="entities"/> are the ones the job extracted (whose staging statistics need refreshing).
     /// </summary>
-    public async Task ResolveAsync(Guid jobId, int batchSize, IReadOnlyList<EntityKind> entities, CancellationToken ct)
+    public async Task ResolveAsync(Guid jobId, int batchSize, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // The staging tables were just filled by COPY. With statistics from before, the planner takes them
-        // for empty and joins them with nested loops: quadratic, minutes for a job of 10,000 records.
-        await ExecAsync(connection, $"ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind)))}", ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
 
-        // Statistics first: staging tables swing from empty to millions of rows between jobs, and plans made
-        // from stale statistics (say, "empty" after the last job's clean-up) turn these joins into nested loops.
-        if (entities.Count > 0) await ExecAsync(connection, $"ANALYZE {string.Join(", ", entities.Select(StagingTables.Name))}", ct);
+        // The job's staging tables were just filled by COPY and have no statistics: planned blind, these joins of a
+        // job's rows with its own can become nested loops, quadratic (minutes for 10,000 records), and the loaders'
+        // range reads full scans. Row counts and rough distributions are all these plans need: a 3,000-row sample
+        // gives them at a fraction of a full ANALYZE. Entities the job did not extract get empty tables first.
+        // Hash joins are right for every join here whatever the sizes, so they are forced too.
+        await ExecAsync(connection, $"""
+            SET default_statistics_target = 10;
+            {string.Join("; ", EntitySchema.All.Select(e => StagingTables.CreateIfMissing(e.Kind, jobId)))};
+            ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind, jobId)))};
+            RESET default_statistics_target
+            """, ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ExecAsync(connection, "SET LOCAL enable_nestloop = off", ct);
+        await ExecAsync(connection, $"SET LOCAL work_mem = '{WorkMemMiB}MB'", ct);
 
         // A committed resolution leaves a marker in stage_batches; only then are there outcomes, reference
         // rejections and product counts to clear (an interrupted one rolled back). A first resolution
@@ -52,40 +61,43 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             await ExecAsync(connection, "DELETE FROM migration_rejections WHERE job_id = $1 AND phase = 1", ct, jobId);
             foreach (var entity in EntitySchema.All)
             {
-                await ExecAsync(connection, $"UPDATE {StagingTables.Name(entity.Kind)} SET outcome = 0 WHERE job_id = $1 AND outcome <> 0", ct, jobId);
+                await ExecAsync(connection, $"UPDATE {StagingTables.Name(entity.Kind, jobId)} SET outcome = 0 WHERE outcome <> 0", ct);
             }
-            await ExecAsync(connection, "UPDATE stage_catalogs SET product_count = 0 WHERE job_id = $1 AND product_count <> 0", ct, jobId);
+            await ExecAsync(connection, $"UPDATE {StagingTables.Name(EntityKind.Catalogs, jobId)} SET product_count = 0 WHERE product_count <> 0", ct);
         }
 
-        await SupersedeAsync(connection, jobId, "stage_campaigns", "campaign_id", "source_modified_ticks DESC, line DESC", ct);
-        await RejectChildrenAsync(connection, jobId, EntityKind.CampaignPerformance, "stage_performance", "record_key", "stage_campaigns", "campaign_id", ct);
-        await SupersedeAsync(connection, jobId, "stage_performance", "campaign_id, date", "line DESC", ct);
+        var campaigns = StagingTables.Name(EntityKind.Campaigns, jobId);
+        var performance = StagingTables.Name(EntityKind.CampaignPerformance, jobId);
+        var catalogs = StagingTables.Name(EntityKind.Catalogs, jobId);
+        var products = StagingTables.Name(EntityKind.Products, jobId);
+        await SupersedeAsync(connection, campaigns, "campaign_id", "source_modified_ticks DESC, line DESC", ct);
+        await RejectChildrenAsync(connection, jobId, EntityKind.CampaignPerformance, performance, "record_key", campaigns, "campaign_id", ct);
+        await SupersedeAsync(connection, performance, "campaign_id, date", "line DESC", ct);
 
-        await SupersedeAsync(connection, jobId, "stage_catalogs", "catalog_id", "source_modified_ticks DESC, line DESC", ct);
-        await RejectChildrenAsync(connection, jobId, EntityKind.Products, "stage_products", "product_id", "stage_catalogs", "catalog_id", ct);
-        await SupersedeAsync(connection, jobId, "stage_products", "catalog_id, product_id", "source_modified_ticks DESC, line DESC", ct);
+        await SupersedeAsync(connection, catalogs, "catalog_id", "source_modified_ticks DESC, line DESC", ct);
+        await RejectChildrenAsync(connection, jobId, EntityKind.Products, products, "product_id", catalogs, "catalog_id", ct);
+        await SupersedeAsync(connection, products, "catalog_id, product_id", "source_modified_ticks DESC, line DESC", ct);
 
-        await ExecAsync(connection, """
-            UPDATE stage_products p SET currency = c.default_currency
-            FROM stage_catalogs c
-            WHERE p.job_id = $1 AND p.outcome = 0 AND p.currency IS NULL
-              AND c.job_id = $1 AND c.outcome = 0 AND c.catalog_id = p.catalog_id
-            """, ct, jobId);
-        await ExecAsync(connection, """
-            UPDATE stage_catalogs c SET product_count = n.count
-            FROM (SELECT catalog_id, count(*) AS count FROM stage_products WHERE job_id = $1 AND outcome = 0 GROUP BY catalog_id) n
-            WHERE c.job_id = $1 AND c.outcome = 0 AND c.catalog_id = n.catalog_id AND c.product_count <> n.count
-            """, ct, jobId);
+        await ExecAsync(connection, $"""
+            UPDATE {products} p SET currency = c.default_currency
+            FROM {catalogs} c
+            WHERE p.outcome = 0 AND p.currency IS NULL AND c.outcome = 0 AND c.catalog_id = p.catalog_id
+            """, ct);
+        await ExecAsync(connection, $"""
+            UPDATE {catalogs} c SET product_count = n.count
+            FROM (SELECT catalog_id, count(*) AS count FROM {products} WHERE outcome = 0 GROUP BY catalog_id) n
+            WHERE c.outcome = 0 AND c.catalog_id = n.catalog_id AND c.product_count <> n.count
+            """, ct);
 
         // Batch n: the (n+1)-th run of batchSize loaded rows in line order, kept as its line range. The
-        // primary key (job_id, line) gives the order without a sort.
+        // primary key (line) gives the order without a sort.
         foreach (var entity in EntitySchema.All)
         {
             await ExecAsync(connection, $"""
                 INSERT INTO stage_batches (job_id, entity, batch_no, first_line, last_line)
                 SELECT $1, $3, batch_no, min(line), max(line)
                 FROM (SELECT line, ((row_number() OVER (ORDER BY line) - 1) / $2)::int AS batch_no
-                      FROM {StagingTables.Name(entity.Kind)} WHERE job_id = $1 AND outcome = 0) r
+                      FROM {StagingTables.Name(entity.Kind, jobId)} WHERE outcome = 0) r
                 GROUP BY batch_no
                 """, ct, jobId, batchSize, (short)entity.Kind);
         }
@@ -94,13 +106,13 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         await tx.CommitAsync(ct);
     }
 
-    private static Task SupersedeAsync(NpgsqlConnection connection, Guid jobId, string table, string key, string order, CancellationToken ct) =>
+    private static Task SupersedeAsync(NpgsqlConnection connection, string table, string key, string order, CancellationToken ct) =>
         ExecAsync(connection, $"""
             UPDATE {table} s SET outcome = {Superseded}
             FROM (SELECT line, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rn
-                  FROM {table} WHERE job_id = $1 AND outcome = 0) r
-            WHERE s.job_id = $1 AND s.line = r.line AND r.rn > 1
-            """, ct, jobId);
+                  FROM {table} WHERE outcome = 0) r
+            WHERE s.line = r.line AND r.rn > 1
+            """, ct);
 
     /// <summary>
     /// Children whose parent did not end as loaded are <c>orphan:</c>; children whose loaded parent
@@ -112,8 +124,8 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         await ExecAsync(connection, $"""
             WITH bad AS (
                 UPDATE {childTable} s SET outcome = {RejectedByReference}
-                WHERE s.job_id = $1 AND s.outcome = 0
-                  AND NOT EXISTS (SELECT 1 FROM {parentTable} p WHERE p.job_id = $1 AND p.outcome = 0 AND p.{parentKey} = s.{parentKey})
+                WHERE s.outcome = 0
+                  AND NOT EXISTS (SELECT 1 FROM {parentTable} p WHERE p.outcome = 0 AND p.{parentKey} = s.{parentKey})
                 RETURNING s.line, s.{keyExpression} AS record_key, s.{parentKey} AS parent)
             INSERT INTO migration_rejections (job_id, entity, line, record_key, reason, detail, phase)
             SELECT $1, $2, line, record_key, 'orphan:{parentKey}', 'no loaded ' || $3 || ' ''' || left(parent, 64) || ''' in this job', 1 FROM bad
@@ -122,7 +134,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             WITH bad AS (
                 UPDATE {childTable} s SET outcome = {RejectedByReference}
                 FROM {parentTable} p
-                WHERE s.job_id = $1 AND s.outcome = 0 AND p.job_id = $1 AND p.outcome = 0
+                WHERE s.outcome = 0 AND p.outcome = 0
                   AND p.{parentKey} = s.{parentKey} AND p.merchant_id <> s.merchant_id
                 RETURNING s.line, s.{keyExpression} AS record_key, s.merchant_id AS own, p.merchant_id AS parent_merchant)
             INSERT INTO migration_rejections (job_id, entity, line, record_key, reason, detail, phase)
