@@ -49,7 +49,13 @@ public sealed record BenchResults(
         if (campaigns is not null && pgloader is not null)
             ratios.Add(new Ratio("campaigns end to end / pgloader", campaigns.PerSecond / pgloader.PerSecond, 4, ">="));
         if (products is not null && dynamo is not null)
-            ratios.Add(new Ratio("products end to end / raw BatchWriteItem", products.PerSecond / dynamo.PerSecond, 0.8, ">="));
+        {
+            // The raw figure is writes only; so is the product's Loading phase. End to end adds the read-back of every
+            // item (validation) on the same single-threaded dynalite, which no write-only figure includes.
+            var loading = products.Phases.FirstOrDefault(p => p.Phase == "Loading");
+            if (loading is not null) ratios.Add(new Ratio("products Loading phase / raw BatchWriteItem", loading.PerSecond / dynamo.PerSecond, 0.8, ">="));
+            ratios.Add(new Ratio("products end to end (with read-back) / raw BatchWriteItem", products.PerSecond / dynamo.PerSecond, 0.8, ">="));
+        }
         if (tiny is not null)
             ratios.Add(new Ratio("10-record export, POST to final (s)", tiny.Seconds, 2, "<="));
         return ratios;
