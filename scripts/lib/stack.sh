@@ -309,6 +309,7 @@ max_wal_senders = 0
 timezone = 'UTC'
 log_timezone = 'UTC'
 log_line_prefix = '%m [%p] %q%u@%d '
+# PG_LOG_MIN_DURATION=50 ./run.sh bench logs every statement over 50 ms (profiling); off by default.
 log_min_duration_statement = ${PG_LOG_MIN_DURATION:--1}
 EOF
 }
