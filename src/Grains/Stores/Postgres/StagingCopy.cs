@@ -31,7 +31,9 @@ internal sealed class StagingCopy : IDisposable
         _rejectConnection = rejectConnection;
         _stageTransaction = stageConnection.BeginTransaction();
         Execute(stageConnection, $"{StagingTables.Drop(entity, jobId)}; {StagingTables.Create(entity, jobId)}");
-        _stage = stageConnection.BeginBinaryImport($"COPY {StagingTables.Name(entity, jobId)} ({StagingTables.CopyColumns(entity)}) FROM STDIN (FORMAT BINARY)");
+        // FREEZE: the table is new in this transaction, so its rows can be written frozen: the first scans after the
+        // load need not set hint bits on (and so rewrite) every page of it.
+        _stage = stageConnection.BeginBinaryImport($"COPY {StagingTables.Name(entity, jobId)} ({StagingTables.CopyColumns(entity)}) FROM STDIN (FORMAT BINARY, FREEZE)");
         _rejections = rejectConnection.BeginBinaryImport(
             "COPY migration_rejections (job_id, entity, line, record_key, reason, detail) FROM STDIN (FORMAT BINARY)");
     }
@@ -70,9 +72,9 @@ internal sealed class StagingCopy : IDisposable
         _rejections.Write(PgText.Safe(detail), NpgsqlDbType.Text);
     }
 
-    public void Write(long line, CampaignRecord r)
+    public void Write(long line, CampaignRecord r, bool maybeDuplicate)
     {
-        StartRow(line);
+        StartRow(line, maybeDuplicate);
         _stage.Write(r.CampaignId, NpgsqlDbType.Text);
         _stage.Write(r.MerchantId, NpgsqlDbType.Text);
         _stage.Write(r.Name, NpgsqlDbType.Text);
@@ -85,9 +87,9 @@ internal sealed class StagingCopy : IDisposable
         WriteModified(r.SourceModifiedAt);
     }
 
-    public void Write(long line, string recordKey, PerformanceRecord r)
+    public void Write(long line, string recordKey, PerformanceRecord r, bool maybeDuplicate)
     {
-        StartRow(line);
+        StartRow(line, maybeDuplicate);
         _stage.Write(PgText.Safe(recordKey), NpgsqlDbType.Text);
         _stage.Write(r.CampaignId, NpgsqlDbType.Text);
         _stage.Write(r.MerchantId, NpgsqlDbType.Text);
@@ -98,9 +100,9 @@ internal sealed class StagingCopy : IDisposable
         _stage.Write(r.Conversions, NpgsqlDbType.Bigint);
     }
 
-    public void Write(long line, CatalogRecord r)
+    public void Write(long line, CatalogRecord r, bool maybeDuplicate)
     {
-        StartRow(line);
+        StartRow(line, maybeDuplicate);
         _stage.Write(r.CatalogId, NpgsqlDbType.Text);
         _stage.Write(r.MerchantId, NpgsqlDbType.Text);
         _stage.Write(r.Name, NpgsqlDbType.Text);
@@ -109,9 +111,9 @@ internal sealed class StagingCopy : IDisposable
         WriteModified(r.SourceModifiedAt);
     }
 
-    public void Write(long line, ProductRecord r)
+    public void Write(long line, ProductRecord r, bool maybeDuplicate)
     {
-        StartRow(line);
+        StartRow(line, maybeDuplicate);
         _stage.Write(r.ProductId, NpgsqlDbType.Text);
         _stage.Write(r.CatalogId, NpgsqlDbType.Text);
         _stage.Write(r.MerchantId, NpgsqlDbType.Text);
@@ -144,10 +146,11 @@ internal sealed class StagingCopy : IDisposable
         _stage.Write(modified.UtcTicks, NpgsqlDbType.Bigint);
     }
 
-    private void StartRow(long line)
+    private void StartRow(long line, bool maybeDuplicate)
     {
         _stage.StartRow();
         _stage.Write(line, NpgsqlDbType.Bigint);
+        _stage.Write(maybeDuplicate, NpgsqlDbType.Boolean);
     }
 
     private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : class

@@ -19,7 +19,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     /// <summary>The stage_batches entity of the row that marks a committed resolution.</summary>
     private const short ResolvedMarker = -1;
 
-    /// <summary>Per sort or hash of the resolving transaction: a million staged keys sort in memory.</summary>
+    /// <summary>Per sort or hash of the resolving transaction, so a large job's sorts and hashes stay off disk.</summary>
     private const int WorkMemMiB = 128;
 
     /// <summary>Deletes whatever an interrupted extraction left for an entity, so it can be read again.</summary>
@@ -42,7 +42,6 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         // job's rows with its own can become nested loops, quadratic (minutes for 10,000 records), and the loaders'
         // range reads full scans. Row counts and rough distributions are all these plans need: a 3,000-row sample
         // gives them at a fraction of a full ANALYZE. Entities the job did not extract get empty tables first.
-        // Hash joins are right for every join here whatever the sizes, so they are forced too.
         await ExecAsync(connection, $"""
             SET default_statistics_target = 10;
             {string.Join("; ", EntitySchema.All.Select(e => StagingTables.CreateIfMissing(e.Kind, jobId)))};
@@ -50,7 +49,6 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             RESET default_statistics_target
             """, ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await ExecAsync(connection, "SET LOCAL enable_nestloop = off", ct);
         await ExecAsync(connection, $"SET LOCAL work_mem = '{WorkMemMiB}MB'", ct);
 
         // A committed resolution leaves a marker in stage_batches; only then are there outcomes, reference
@@ -106,11 +104,17 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// Rule 5 over the rows whose key extraction flagged as possibly seen before (<c>maybe_duplicate</c>): every key with
+    /// two candidate rows has a flagged one, so ranking only the rows of flagged keys gives the same outcome as ranking
+    /// them all, without sorting every row of the job.
+    /// </summary>
     private static Task SupersedeAsync(NpgsqlConnection connection, string table, string key, string order, CancellationToken ct) =>
         ExecAsync(connection, $"""
             UPDATE {table} s SET outcome = {Superseded}
             FROM (SELECT line, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rn
-                  FROM {table} WHERE outcome = 0) r
+                  FROM {table}
+                  WHERE outcome = 0 AND ({key}) IN (SELECT {key} FROM {table} WHERE maybe_duplicate AND outcome = 0)) r
             WHERE s.line = r.line AND r.rn > 1
             """, ct);
 

@@ -4,7 +4,8 @@ namespace AdManager.Grains.Stores.Postgres;
 
 /// <summary>
 /// A job's staging: one table per entity and job (<c>stage_campaigns_&lt;job id&gt;</c>), holding the job's valid records
-/// typed like their targets, with <c>outcome</c> 0 candidate (loaded once resolved), 1 superseded, 2 rejected by a
+/// typed like their targets, with <c>maybe_duplicate</c> (a <see cref="Pipeline.Transform.DuplicateKeyFilter"/> saw the key
+/// before) and <c>outcome</c> 0 candidate (loaded once resolved), 1 superseded, 2 rejected by a
 /// reference check. Per-job tables keep every statement's cost proportional to the job: statistics, scans and joins see
 /// only its rows, no other job's rows or dead rows; clean-up is a <c>DROP</c>, with no rows to delete and vacuum.
 /// Extraction creates an entity's table in the transaction of its COPY, which lets PostgreSQL skip WAL for the load
@@ -26,10 +27,10 @@ internal static class StagingTables
     /// <summary>The columns COPY fills, in order (outcome and product_count keep their defaults).</summary>
     public static string CopyColumns(EntityKind entity) => entity switch
     {
-        EntityKind.Campaigns => "line, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks",
-        EntityKind.CampaignPerformance => "line, record_key, campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions",
-        EntityKind.Catalogs => "line, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks",
-        EntityKind.Products => "line, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks",
+        EntityKind.Campaigns => "line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks",
+        EntityKind.CampaignPerformance => "line, maybe_duplicate, record_key, campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions",
+        EntityKind.Catalogs => "line, maybe_duplicate, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks",
+        EntityKind.Products => "line, maybe_duplicate, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks",
         _ => throw new ArgumentOutOfRangeException(nameof(entity)),
     };
 
@@ -48,23 +49,23 @@ internal static class StagingTables
     private static string Columns(EntityKind entity) => entity switch
     {
         EntityKind.Campaigns => """
-            line bigint NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, status text NOT NULL,
+            line bigint NOT NULL, maybe_duplicate boolean NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, status text NOT NULL,
             daily_budget_micros bigint NOT NULL, currency char(3) NOT NULL, start_date date NOT NULL, end_date date,
             targeting jsonb NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
             outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.CampaignPerformance => """
-            line bigint NOT NULL, record_key text NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, date date NOT NULL,
+            line bigint NOT NULL, maybe_duplicate boolean NOT NULL, record_key text NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, date date NOT NULL,
             impressions bigint NOT NULL, clicks bigint NOT NULL, cost_micros bigint NOT NULL, conversions bigint NOT NULL,
             outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.Catalogs => """
-            line bigint NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, country char(2) NOT NULL,
+            line bigint NOT NULL, maybe_duplicate boolean NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, country char(2) NOT NULL,
             default_currency char(3) NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
             product_count bigint NOT NULL DEFAULT 0, outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.Products => """
-            line bigint NOT NULL, product_id text NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, title text NOT NULL,
+            line bigint NOT NULL, maybe_duplicate boolean NOT NULL, product_id text NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, title text NOT NULL,
             description text, price_micros bigint NOT NULL, sale_price_micros bigint, currency char(3), availability text NOT NULL,
             gtin text, link text NOT NULL, image_link text, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
             outcome smallint NOT NULL DEFAULT 0

@@ -19,6 +19,7 @@ internal sealed class StagingWriter : IDisposable
     private const int ChunksAhead = 4;
 
     private readonly StagingCopy _copy;
+    private readonly DuplicateKeyFilter _keys = new();
     private readonly BlockingCollection<Row[]> _chunks = new(ChunksAhead);
     private readonly Task _writer;
     private Row[] _chunk = new Row[ChunkSize];
@@ -34,37 +35,22 @@ internal sealed class StagingWriter : IDisposable
     public static StagingWriter Open(NpgsqlDataSource dataSource, Guid jobId, EntityKind entity) =>
         new(StagingCopy.Open(dataSource, jobId, entity));
 
-    public void Reject(long line, string? key, string reason, string detail) => Add(new Row(line, null, key, reason, detail));
+    public void Reject(long line, string? key, string reason, string detail) => Add(new Row(line, null, key, reason, detail, false));
 
-    /// <summary>Stages a valid record as the classifier gave it.</summary>
+    /// <summary>Stages a valid record as the classifier gave it, flagged when its key may have come before.</summary>
     public void Write(long line, in RecordOutcome outcome)
     {
-        switch (outcome.Record)
+        var maybeDuplicate = outcome.Record switch
         {
-            case CampaignRecord campaign:
-                Write(line, campaign);
-                break;
-            case PerformanceRecord performance:
-                Write(line, outcome.Key ?? performance.CampaignId, performance);
-                break;
-            case CatalogRecord catalog:
-                Write(line, catalog);
-                break;
-            case ProductRecord product:
-                Write(line, product);
-                break;
-            default:
-                throw new ArgumentException($"not a valid record of {_copy.Entity}", nameof(outcome));
-        }
+            CampaignRecord c => _keys.Add(c.CampaignId),
+            PerformanceRecord p => _keys.Add(p.CampaignId, p.Date),
+            CatalogRecord c => _keys.Add(c.CatalogId),
+            ProductRecord p => _keys.Add(p.CatalogId, p.ProductId),
+            _ => throw new ArgumentException($"not a valid record of {_copy.Entity}", nameof(outcome)),
+        };
+        var key = outcome.Record is PerformanceRecord performance ? outcome.Key ?? performance.CampaignId : null;
+        Add(new Row(line, outcome.Record, key, null, null, maybeDuplicate));
     }
-
-    public void Write(long line, CampaignRecord r) => Add(new Row(line, r, null, null, null));
-
-    public void Write(long line, string recordKey, PerformanceRecord r) => Add(new Row(line, r, recordKey, null, null));
-
-    public void Write(long line, CatalogRecord r) => Add(new Row(line, r, null, null, null));
-
-    public void Write(long line, ProductRecord r) => Add(new Row(line, r, null, null, null));
 
     /// <summary>Writes what is left and commits both COPY streams.</summary>
     public void Complete()
@@ -139,13 +125,13 @@ internal sealed class StagingWriter : IDisposable
         switch (row.Record)
         {
             case null: _copy.Reject(row.Line, row.Key, row.Reason!, row.Detail!); break;
-            case CampaignRecord c: _copy.Write(row.Line, c); break;
-            case PerformanceRecord p: _copy.Write(row.Line, row.Key!, p); break;
-            case CatalogRecord c: _copy.Write(row.Line, c); break;
-            case ProductRecord p: _copy.Write(row.Line, p); break;
+            case CampaignRecord c: _copy.Write(row.Line, c, row.MaybeDuplicate); break;
+            case PerformanceRecord p: _copy.Write(row.Line, row.Key!, p, row.MaybeDuplicate); break;
+            case CatalogRecord c: _copy.Write(row.Line, c, row.MaybeDuplicate); break;
+            case ProductRecord p: _copy.Write(row.Line, p, row.MaybeDuplicate); break;
         }
     }
 
     /// <summary>A staged record (<see cref="Record"/> set; <see cref="Key"/> for performance rows) or a rejection.</summary>
-    private readonly record struct Row(long Line, object? Record, string? Key, string? Reason, string? Detail);
+    private readonly record struct Row(long Line, object? Record, string? Key, string? Reason, string? Detail, bool MaybeDuplicate);
 }

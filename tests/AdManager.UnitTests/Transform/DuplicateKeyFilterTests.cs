@@ -1,0 +1,45 @@
+using AdManager.Grains.Pipeline.Transform;
+using Xunit;
+
+namespace AdManager.UnitTests.Transform;
+
+public sealed class DuplicateKeyFilterTests
+{
+    [Fact]
+    public void Every_key_added_again_is_flagged_even_when_the_filter_is_overfull()
+    {
+        // 4,096 bits for 20,000 keys: nearly every bit is set, yet no repeated key may ever be missed.
+        var filter = new DuplicateKeyFilter(4096);
+        var keys = Enumerable.Range(0, 20_000).Select(i => $"cmp-{i * 7919 % 100_003}").ToList();
+        foreach (var key in keys) filter.Add(key);
+        Assert.All(keys, key => Assert.True(filter.Add(key), key));
+    }
+
+    [Fact]
+    public void New_keys_are_rarely_flagged_in_a_filter_of_the_default_size()
+    {
+        var filter = new DuplicateKeyFilter();
+        var flagged = Enumerable.Range(0, 200_000).Count(i => filter.Add("cmp-" + i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(flagged < 5, $"{flagged} of 200,000 distinct keys flagged");
+    }
+
+    [Fact]
+    public void Two_part_keys_are_told_apart_by_where_the_parts_split()
+    {
+        var filter = new DuplicateKeyFilter();
+        Assert.False(filter.Add("ab", "c"));
+        Assert.False(filter.Add("a", "bc"));
+        Assert.True(filter.Add("a", "bc"));
+        Assert.False(filter.Add("cmp-1", new DateOnly(2024, 3, 1)));
+        Assert.False(filter.Add("cmp-1", new DateOnly(2024, 3, 2)));
+        Assert.True(filter.Add("cmp-1", new DateOnly(2024, 3, 1)));
+        Assert.False(filter.Add("cmp-1"));
+    }
+
+    [Fact]
+    public void The_size_must_be_a_power_of_two()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DuplicateKeyFilter(1000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DuplicateKeyFilter(32));
+    }
+}
