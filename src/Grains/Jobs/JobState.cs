@@ -38,6 +38,12 @@ public sealed class JobState
     /// <summary>When the source's snapshot was taken (database sources), for the report.</summary>
     [Id(19)] public DateTimeOffset? SourceSnapshotAt { get; set; }
 
+    /// <summary>
+    /// The job failed the reject threshold after Transforming: every record's outcome is decided, nothing was written.
+    /// Its report counts <c>loaded</c> as what would have been loaded, as a dry run does.
+    /// </summary>
+    [Id(20)] public bool RejectThresholdExceeded { get; set; }
+
     public bool Exists => Config is not null;
 }
 

@@ -57,8 +57,10 @@ internal static class JobViews
             var name = EntitySchema.For(kind).Name;
             s.Entities.TryGetValue(name, out var e);
             e ??= new EntityState();
-            // A finished load reports what was resolved for loading; a stopped one what was written before it stopped.
-            var loaded = dryRun || final is JobStatus.Completed or JobStatus.CompletedWithErrors || s.Validation is not null ? e.Loaded : e.Written;
+            // A finished load reports what was resolved for loading; a stopped one what was written before it stopped; a
+            // dry run, or a job stopped by the reject threshold before writing, what would have been loaded.
+            var loaded = dryRun || s.RejectThresholdExceeded || final is JobStatus.Completed or JobStatus.CompletedWithErrors || s.Validation is not null
+                ? e.Loaded : e.Written;
             entities[name] = new EntityCounts(e.Read, e.Skipped, e.Rejected, e.Superseded, loaded, e.Verified,
                 new Dictionary<string, long>(e.RejectedByReason, StringComparer.Ordinal));
         }

@@ -143,7 +143,8 @@ public sealed partial class MigrationJobGrain
         var ratio = considered == 0 ? 0 : (double)rejected / considered;
         if (ratio > config.Options.MaxRejectedRatio)
         {
-            foreach (var es in s.Entities.Values) es.Loaded = 0;
+            // Each record's outcome stands (read = skipped + rejected + superseded + loaded); none was written.
+            s.RejectThresholdExceeded = true;
             await FailAsync($"{rejected} of {considered} in-scope records were rejected ({ratio:P2}), above maxRejectedRatio {config.Options.MaxRejectedRatio:0.####}; nothing was written to any target");
             return false;
         }

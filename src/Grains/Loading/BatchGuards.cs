@@ -29,7 +29,7 @@ internal static class BatchGuards
 
     /// <summary>Runs a store call under the silo-wide PostgreSQL limit and the transient-fault retries.</summary>
     public static ValueTask WithPostgresAsync(StoreResilience resilience, Func<CancellationToken, Task> write) =>
-        resilience.Pipeline.ExecuteAsync(async ct =>
+        resilience.PostgresPipeline.ExecuteAsync(async ct =>
         {
             await resilience.Postgres.WaitAsync(ct);
             try
@@ -44,5 +44,5 @@ internal static class BatchGuards
 
     /// <summary>Runs a DynamoDB write under the transient-fault retries (the writer applies the adaptive limit).</summary>
     public static ValueTask WithDynamoAsync(StoreResilience resilience, Func<CancellationToken, Task> write) =>
-        resilience.Pipeline.ExecuteAsync(async ct => await write(ct), CancellationToken.None);
+        resilience.DynamoPipeline.ExecuteAsync(async ct => await write(ct), CancellationToken.None);
 }

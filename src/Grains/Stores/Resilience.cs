@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AdManager.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -32,13 +33,19 @@ public sealed partial class StoreResilience
 {
     private readonly ILogger<StoreResilience> _logger;
 
-    public StoreResilience(IOptions<StoreResilienceOptions> options, ILogger<StoreResilience> logger)
+    public StoreResilience(IOptions<StoreResilienceOptions> options, ILogger<StoreResilience> logger, MigrationMetrics metrics)
     {
         _logger = logger;
         var o = options.Value;
         Postgres = new SemaphoreSlim(o.PostgresWriteConcurrency, o.PostgresWriteConcurrency);
         Dynamo = new AdaptiveLimiter(1, o.DynamoMaxConcurrency);
-        Pipeline = o.RetryAttempts == 0
+        PostgresPipeline = Retries(o, metrics, "postgres", "upsert");
+        DynamoPipeline = Retries(o, metrics, "dynamodb", "write");
+    }
+
+    /// <summary>Exponential backoff with jitter on transient faults; each retry is logged and counted in the store's metrics.</summary>
+    private ResiliencePipeline Retries(StoreResilienceOptions o, MigrationMetrics metrics, string store, string operation) =>
+        o.RetryAttempts == 0
             ? ResiliencePipeline.Empty
             : new ResiliencePipelineBuilder()
                 .AddRetry(new RetryStrategyOptions
@@ -51,11 +58,11 @@ public sealed partial class StoreResilience
                     OnRetry = args =>
                     {
                         Retrying(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, StoreErrors.Describe(args.Outcome.Exception!));
+                        metrics.Retried(store, operation);
                         return default;
                     },
                 })
                 .Build();
-    }
 
     /// <summary>Limits concurrent batch upserts into PostgreSQL on this silo.</summary>
     public SemaphoreSlim Postgres { get; }
@@ -63,8 +70,11 @@ public sealed partial class StoreResilience
     /// <summary>Adaptive limit of DynamoDB requests on this silo.</summary>
     public AdaptiveLimiter Dynamo { get; }
 
-    /// <summary>Retries transient faults with exponential backoff and jitter.</summary>
-    public ResiliencePipeline Pipeline { get; }
+    /// <summary>Retries transient faults of PostgreSQL writes with exponential backoff and jitter.</summary>
+    public ResiliencePipeline PostgresPipeline { get; }
+
+    /// <summary>Retries transient faults of DynamoDB writes with exponential backoff and jitter.</summary>
+    public ResiliencePipeline DynamoPipeline { get; }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Store call failed transiently, retry {Attempt} in {DelayMs:0} ms: {Cause}")]
     private static partial void Retrying(ILogger logger, int attempt, double delayMs, string cause);

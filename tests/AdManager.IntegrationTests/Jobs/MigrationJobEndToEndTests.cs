@@ -122,6 +122,15 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.Empty(await Targets.ProductItemsAsync(stack, _export.P));
         var report = await api.ReportAsync(jobId);
         Assert.Equal(12, report["entities"]!.AsObject().Sum(e => e.Value!["rejected"]!.GetValue<long>()));
+        // Every record's outcome is still told: loaded counts what would have been loaded, nothing is verified.
+        foreach (var (name, e) in report["entities"]!.AsObject())
+        {
+            long L(string field) => e![field]!.GetValue<long>();
+            Assert.True(L("read") == L("skippedOutOfScope") + L("rejected") + L("superseded") + L("loaded"), $"{name}: {e}");
+            Assert.Equal(0, L("verified"));
+        }
+        Assert.True(report["entities"]!["campaigns"]!["loaded"]!.GetValue<long>() > 0);
+        Assert.Equal(report["entities"]!.AsObject().Sum(e => e.Value!["loaded"]!.GetValue<long>()), job["progress"]!["recordsLoaded"]!.GetValue<long>());
     }
 
     [Fact]

@@ -76,6 +76,31 @@ public sealed class MigrationMetricsTests : IDisposable
             _measurements.Select(m => (m.Instrument, m.Value, Tags(m.Tags))));
     }
 
+    [Fact]
+    public async Task Store_calls_retried_after_a_transient_fault_are_counted_per_store()
+    {
+        var metrics = new MigrationMetrics(_factory);
+        var resilience = new AdManager.Grains.Stores.StoreResilience(
+            Microsoft.Extensions.Options.Options.Create(new AdManager.Grains.Stores.StoreResilienceOptions { RetryAttempts = 3, RetryDelay = TimeSpan.FromMilliseconds(1) }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AdManager.Grains.Stores.StoreResilience>.Instance, metrics);
+        var calls = 0;
+        await resilience.PostgresPipeline.ExecuteAsync(_ =>
+        {
+            // Connection refused twice (transient), then the upsert goes through.
+            if (++calls < 3) throw new Npgsql.NpgsqlException("connection refused", new System.Net.Sockets.SocketException(111));
+            return ValueTask.CompletedTask;
+        });
+        await resilience.DynamoPipeline.ExecuteAsync(_ => ValueTask.CompletedTask);
+
+        Assert.Equal(3, calls);
+        Assert.Equal(
+            [
+                ("admanager.migration.store.retries", 1.0, "operation=upsert,store=postgres"),
+                ("admanager.migration.store.retries", 1.0, "operation=upsert,store=postgres"),
+            ],
+            _measurements.Select(m => (m.Instrument, m.Value, Tags(m.Tags))));
+    }
+
     private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags) where T : struct
     {
         var copy = new Dictionary<string, string?>();
