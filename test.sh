@@ -122,7 +122,6 @@ if [[ "$what" == all || "$what" == integration ]]; then
     export ADMANAGER_TEST_DYNAMODB="http://127.0.0.1:$DYNAMODB_PORT"
     # The fault-tolerance tests stop and start these servers, and run real silo processes.
     export ADMANAGER_TEST_INFRA="$ROOT/scripts/infra.sh"
-    export ADMANAGER_API_DLL="$ROOT/src/Api/bin/Release/net10.0/AdManager.Api.dll"
     run_tests "$ROOT/tests/AdManager.IntegrationTests/AdManager.IntegrationTests.csproj" || rc=1
 fi
 

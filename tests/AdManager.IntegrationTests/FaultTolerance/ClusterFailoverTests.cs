@@ -6,29 +6,31 @@ namespace AdManager.IntegrationTests.FaultTolerance;
 [Collection(StackCollection.Name)]
 public sealed class ClusterFailoverTests(TestStack stack)
 {
-    private static readonly Dictionary<string, string> SlowLoading = new()
+    private static readonly Dictionary<string, string?> SlowLoading = new(SiloPod.FastFailureDetection)
     {
         // Paces loading so the test can act while the job is in Loading.
-        ["Jobs__MaxBatchesPerSecond"] = "8",
+        ["Jobs:MaxBatchesPerSecond"] = "8",
     };
+
+    private static readonly Dictionary<string, string?> Fast = new(SiloPod.FastFailureDetection);
 
     [Fact]
     public async Task Killing_the_silo_that_runs_a_job_mid_load_lets_another_silo_finish_it_exactly()
     {
         using var export = new CatalogExport(products: 2000);
         var serviceId = "kill-" + export.P;
-        var silos = new List<SiloProcess>();
+        var silos = new List<SiloPod>();
         try
         {
-            for (var i = 1; i <= 3; i++) silos.Add(await SiloProcess.StartAsync(stack, serviceId, $"silo-{i}", SlowLoading));
+            for (var i = 1; i <= 3; i++) silos.Add(await SiloPod.StartReadyAsync(stack, serviceId, $"{serviceId}-{i}", SlowLoading));
 
-            var jobId = await new JobsClient(silos[0].CreateClient()).SubmitAsync(export.Request(batchSize: 50));
+            var jobId = await new JobsClient(silos[0].Http).SubmitAsync(export.Request(batchSize: 50));
             var host = await WaitForLoadingAsync(silos[0], jobId, batches: 4);
             var victim = silos.Single(s => s.Name == host);
             await victim.KillAsync();
 
             var survivor = silos.First(s => !s.HasExited);
-            var api = new JobsClient(survivor.CreateClient());
+            var api = new JobsClient(survivor.Http);
             var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
 
             Assert.Equal("Completed", job["status"]!.GetValue<string>());
@@ -50,16 +52,16 @@ public sealed class ClusterFailoverTests(TestStack stack)
         using var export = new CatalogExport(products: 300);
         var serviceId = "all-" + export.P;
         Guid jobId;
-        await using (var a = await SiloProcess.StartAsync(stack, serviceId, "silo-1"))
-        await using (var b = await SiloProcess.StartAsync(stack, serviceId, "silo-2"))
+        await using (var a = await SiloPod.StartReadyAsync(stack, serviceId, serviceId + "-1", Fast))
+        await using (var b = await SiloPod.StartReadyAsync(stack, serviceId, serviceId + "-2", Fast))
         {
-            jobId = await new JobsClient(a.CreateClient()).SubmitAsync(export.Request());
+            jobId = await new JobsClient(a.Http).SubmitAsync(export.Request());
             await a.KillAsync();
             await b.KillAsync();
         }
 
-        await using var fresh = await SiloProcess.StartAsync(stack, serviceId, "silo-3");
-        var api = new JobsClient(fresh.CreateClient());
+        await using var fresh = await SiloPod.StartReadyAsync(stack, serviceId, serviceId + "-3", Fast);
+        var api = new JobsClient(fresh.Http);
         var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
 
         Assert.Equal("Completed", job["status"]!.GetValue<string>());
@@ -68,9 +70,9 @@ public sealed class ClusterFailoverTests(TestStack stack)
     }
 
     /// <summary>Polls until the job is loading with some batches stored; returns the silo hosting it.</summary>
-    private static async Task<string> WaitForLoadingAsync(SiloProcess silo, Guid jobId, int batches)
+    private static async Task<string> WaitForLoadingAsync(SiloPod silo, Guid jobId, int batches)
     {
-        var api = new JobsClient(silo.CreateClient());
+        var api = new JobsClient(silo.Http);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {

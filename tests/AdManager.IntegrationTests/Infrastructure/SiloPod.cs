@@ -47,6 +47,35 @@ public sealed class SiloPod : IAsyncDisposable
         .OfType<JsonObject>()
         .ToList();
 
+    /// <summary>
+    /// Membership settings under which a killed silo is declared dead within seconds (1 s probes, 2 missed, one vote),
+    /// for tests that kill silos; Orleans' defaults take tens of seconds.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> FastFailureDetection { get; } = new Dictionary<string, string?>
+    {
+        ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
+        ["Orleans:Membership:NumMissedProbesLimit"] = "2",
+        ["Orleans:Membership:NumVotesForDeathDeclaration"] = "1",
+        ["Orleans:Membership:TableRefreshTimeout"] = "00:00:02",
+        ["Orleans:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
+    };
+
+    /// <summary>Starts a silo and waits until it is ready (see <see cref="WaitReadyAsync"/>).</summary>
+    public static async Task<SiloPod> StartReadyAsync(TestStack stack, string clusterId, string name, IDictionary<string, string?>? settings = null)
+    {
+        var silo = Start(stack, clusterId, name, settings);
+        try
+        {
+            await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Starts a silo; <paramref name="settings"/> are configuration keys (<c>Jobs:LoadConcurrency</c>) passed as environment variables.</summary>
     public static SiloPod Start(TestStack stack, string clusterId, string name, IDictionary<string, string?>? settings = null)
     {
@@ -134,6 +163,14 @@ public sealed class SiloPod : IAsyncDisposable
     /// <summary>SIGKILL: a crash, no shutdown code runs.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGKILL, then waits until the process is gone, like a crashed pod: nothing is flushed or handed over.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>The exit code once the process has exited, or a timeout.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -161,6 +198,10 @@ public sealed class SiloPod : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        // The whole output, for a look after a failed run: bin/<configuration>/<framework>/silo-logs/<name>.log.
+        var logs = Path.Combine(AppContext.BaseDirectory, "silo-logs");
+        Directory.CreateDirectory(logs);
+        await File.WriteAllLinesAsync(Path.Combine(logs, $"{Name}.log"), Lines);
     }
 
     /// <summary>The API's build output of the same configuration as these tests (test.sh builds the solution once).</summary>
