@@ -109,6 +109,7 @@ public static class SiloHostingExtensions
             });
         });
         builder.Services.AddHostedService<JobFailover>();
+        builder.Services.AddHostedService<PipelineWarmUp>();
         return builder;
     }
 
