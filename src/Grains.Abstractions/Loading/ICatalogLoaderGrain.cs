@@ -6,7 +6,7 @@ namespace AdManager.Grains.Abstractions.Loading;
 /// </summary>
 public interface ICatalogLoaderGrain : IGrainWithIntegerKey
 {
-    /// <summary>Upserts the batch by key; safe to repeat (same batch, same result, no duplicates).</summary>
+    /// <summary>Upserts the batch's products into <c>ProductFeeds</c> (DynamoDB) by key; safe to repeat (same batch, same result, no duplicates).</summary>
     Task<BatchResult> Load(CatalogBatch batch);
 
     /// <summary>

@@ -2,22 +2,26 @@ using AdManager.Grains.Abstractions.Records;
 
 namespace AdManager.Grains.Abstractions.Loading;
 
-/// <summary>A batch of campaign data for the CampaignLoader (step 4.6.1.1). Either list may be empty.</summary>
+/// <summary>
+/// A batch of campaign performance rows for the CampaignLoader (step 4.6.1.1), written to DynamoDB. Campaigns go to
+/// PostgreSQL straight from staging (<see cref="StagedBatches"/>), never as records.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AdManager.CampaignBatch")]
 public sealed record CampaignBatch(
     [property: Id(0)] Guid JobId,
     [property: Id(1)] int BatchNo,
     [property: Id(2)] DateTimeOffset MigratedAt,
-    [property: Id(3)] IReadOnlyList<CampaignRecord> Campaigns,
     [property: Id(4)] IReadOnlyList<PerformanceRecord> Performance);
 
-/// <summary>A batch of catalog data for the CatalogLoader (step 4.6.2.1). Either list may be empty.</summary>
+/// <summary>
+/// A batch of products for the CatalogLoader (step 4.6.2.1), written to DynamoDB. Catalogs go to PostgreSQL straight
+/// from staging (<see cref="StagedBatches"/>), never as records.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AdManager.CatalogBatch")]
 public sealed record CatalogBatch(
     [property: Id(0)] Guid JobId,
     [property: Id(1)] int BatchNo,
     [property: Id(2)] DateTimeOffset MigratedAt,
-    [property: Id(3)] IReadOnlyList<CatalogRecord> Catalogs,
     [property: Id(4)] IReadOnlyList<ProductRecord> Products);
 
 /// <summary>

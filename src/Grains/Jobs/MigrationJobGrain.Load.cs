@@ -123,10 +123,10 @@ public sealed partial class MigrationJobGrain
             {
                 EntityKind.Campaigns => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).LoadStaged(staged),
                 EntityKind.CampaignPerformance => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).Load(
-                    new CampaignBatch(JobId, first, migratedAt, [], await reader.PerformanceBatchAsync(JobId, first, CancellationToken.None))),
+                    new CampaignBatch(JobId, first, migratedAt, await reader.PerformanceBatchAsync(JobId, first, CancellationToken.None))),
                 EntityKind.Catalogs => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).LoadStaged(staged),
                 _ => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).Load(
-                    new CatalogBatch(JobId, first, migratedAt, [], await reader.ProductBatchAsync(JobId, first, CancellationToken.None))),
+                    new CatalogBatch(JobId, first, migratedAt, await reader.ProductBatchAsync(JobId, first, CancellationToken.None))),
             };
             return new LoadCall(kind, first, last, result);
         }

@@ -1,5 +1,7 @@
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Stores;
+using AdManager.Grains.Stores.Postgres;
+using Microsoft.Extensions.Logging;
 
 namespace AdManager.Grains.Loading;
 
@@ -41,6 +43,26 @@ internal static class BatchGuards
                 resilience.Postgres.Release();
             }
         }, CancellationToken.None);
+
+    /// <summary>
+    /// A run of staged batches merged into its PostgreSQL target (<c>campaign_metadata</c>, <c>catalog_metadata</c>) under
+    /// the PostgreSQL limit and retries; the rows the loader's checks refused are named in the result.
+    /// </summary>
+    public static async Task<BatchResult> MergeStagedAsync(StoreResilience resilience, ILogger logger, string kind, StagedBatches batches,
+        Func<StagedBatches, CancellationToken, Task<StagedMergeResult>> merge)
+    {
+        StagedMergeResult? merged = null;
+        try
+        {
+            await WithPostgresAsync(resilience, async ct => merged = await merge(batches, ct));
+        }
+        catch (Exception ex)
+        {
+            LoaderLog.BatchFailed(logger, batches.JobId, kind, batches.FirstBatch, ex.GetType().Name, ex.Message);
+            return Failed(batches.FirstBatch, ex);
+        }
+        return Result(batches.FirstBatch, merged!.Written, [.. merged.Refused.Select(r => new RecordError(r.Key, r.Problem))]);
+    }
 
     /// <summary>Runs a DynamoDB write under the transient-fault retries (the writer applies the adaptive limit).</summary>
     public static ValueTask WithDynamoAsync(StoreResilience resilience, Func<CancellationToken, Task> write) =>

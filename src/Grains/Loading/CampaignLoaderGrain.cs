@@ -19,16 +19,12 @@ public sealed class CampaignLoaderGrain(
 {
     public async Task<BatchResult> Load(CampaignBatch batch)
     {
-        var entity = batch.Campaigns.Count > 0 ? "campaigns" : "campaign_performance";
-        using var scope = logger.BeginBatch(batch.JobId, entity, batch.BatchNo);
+        using var scope = logger.BeginBatch(batch.JobId, "campaign_performance", batch.BatchNo);
         var errors = new List<RecordError>();
-        var validCampaigns = BatchGuards.Keep(batch.Campaigns, c => c.CampaignId, CheckCampaign, errors);
-        var validPerformance = BatchGuards.Keep(batch.Performance, p => $"{p.CampaignId}/{DynamoItems.Date(p.Date)}", CheckPerformance, errors);
+        var valid = BatchGuards.Keep(batch.Performance, p => $"{p.CampaignId}/{DynamoItems.Date(p.Date)}", CheckPerformance, errors);
         try
         {
-            if (validCampaigns.Count > 0)
-                await BatchGuards.WithPostgresAsync(resilience, ct => campaigns.UpsertAsync(validCampaigns, batch.JobId, batch.MigratedAt, ct));
-            var items = validPerformance.Select(p => DynamoItems.Performance(p, batch.JobId, batch.MigratedAt)).ToList();
+            var items = valid.Select(p => DynamoItems.Performance(p, batch.JobId, batch.MigratedAt)).ToList();
             if (items.Count > 0)
                 await BatchGuards.WithDynamoAsync(resilience, ct => dynamo.PutAsync(DynamoItems.PerformanceTable, items, ct));
         }
@@ -37,30 +33,11 @@ public sealed class CampaignLoaderGrain(
             LoaderLog.BatchFailed(logger, batch.JobId, "campaign", batch.BatchNo, ex.GetType().Name, ex.Message);
             return BatchGuards.Failed(batch.BatchNo, ex);
         }
-        return BatchGuards.Result(batch.BatchNo, validCampaigns.Count + validPerformance.Count, errors);
+        return BatchGuards.Result(batch.BatchNo, valid.Count, errors);
     }
 
-    public async Task<BatchResult> LoadStaged(StagedBatches batches)
-    {
-        StagedMergeResult? merged = null;
-        try
-        {
-            await BatchGuards.WithPostgresAsync(resilience, async ct =>
-                merged = await campaigns.MergeStagedAsync(batches, ct));
-        }
-        catch (Exception ex)
-        {
-            LoaderLog.BatchFailed(logger, batches.JobId, "campaign", batches.FirstBatch, ex.GetType().Name, ex.Message);
-            return BatchGuards.Failed(batches.FirstBatch, ex);
-        }
-        return BatchGuards.Result(batches.FirstBatch, merged!.Written, [.. merged.Refused.Select(r => new RecordError(r.Key, r.Problem))]);
-    }
-
-    private static string? CheckCampaign(CampaignRecord c) =>
-        c.Currency.Length != 3 ? "currency must have 3 letters"
-        : c.DailyBudgetMicros < 0 ? "daily budget must not be negative"
-        : c.EndDate is { } end && end < c.StartDate ? "end date before start date"
-        : null;
+    public Task<BatchResult> LoadStaged(StagedBatches batches) =>
+        BatchGuards.MergeStagedAsync(resilience, logger, "campaign", batches, campaigns.MergeStagedAsync);
 
     private static string? CheckPerformance(PerformanceRecord p) =>
         p.Clicks > p.Impressions ? "more clicks than impressions"

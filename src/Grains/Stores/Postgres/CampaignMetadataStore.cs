@@ -1,15 +1,12 @@
 using AdManager.Grains.Abstractions.Loading;
-using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Pipeline.Schema;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AdManager.Grains.Stores.Postgres;
 
 /// <summary>
-/// <c>campaign_metadata</c>: upsert by campaign_id, either straight from a job's staging (one statement per run
-/// of batches) or, for records handed over, through binary COPY into a temporary table and one set-based
-/// <c>INSERT ... ON CONFLICT</c>; either way a call costs one or two round trips whatever its size.
+/// <c>campaign_metadata</c>: upsert by campaign_id straight from a job's staging, one set-based
+/// <c>INSERT ... SELECT ... ON CONFLICT</c> per run of batches, and the read-back that validates it.
 /// </summary>
 public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
 {
@@ -41,52 +38,6 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
                 source_modified_at = EXCLUDED.source_modified_at, migration_job_id = EXCLUDED.migration_job_id,
                 migrated_at = EXCLUDED.migrated_at
         """;
-
-    public async Task UpsertAsync(IReadOnlyList<CampaignRecord> records, Guid jobId, DateTimeOffset migratedAt, CancellationToken ct)
-    {
-        if (records.Count == 0) return;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE campaign_load (LIKE campaign_metadata INCLUDING DEFAULTS) ON COMMIT DROP", connection, tx))
-        {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY campaign_load (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, migration_job_id, migrated_at) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            var migrated = migratedAt.UtcDateTime;
-            foreach (var r in records)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.CampaignId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.MerchantId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Name, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Status, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.DailyBudgetMicros, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.Currency, NpgsqlDbType.Char, ct);
-                await copy.WriteAsync(r.StartDate, NpgsqlDbType.Date, ct);
-                if (r.EndDate is { } end) await copy.WriteAsync(end, NpgsqlDbType.Date, ct);
-                else await copy.WriteNullAsync(ct);
-                await copy.WriteAsync(r.TargetingJson, NpgsqlDbType.Jsonb, ct);
-                await copy.WriteAsync(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(jobId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(migrated, NpgsqlDbType.TimestampTz, ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
-
-        await using (var merge = new NpgsqlCommand($"""
-            INSERT INTO campaign_metadata AS t
-            SELECT * FROM campaign_load
-            ON CONFLICT (campaign_id) DO UPDATE SET {UpdateAll}
-            """, connection, tx))
-        {
-            await merge.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-    }
 
     /// <summary>
     /// Reads the target back for the job's loaded campaigns: how many carry this job's id, and how many

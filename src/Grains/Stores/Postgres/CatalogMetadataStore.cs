@@ -1,12 +1,10 @@
 using AdManager.Grains.Abstractions.Loading;
-using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Pipeline.Schema;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AdManager.Grains.Stores.Postgres;
 
-/// <summary><c>catalog_metadata</c>: upsert by catalog_id, the same ways as <see cref="CampaignMetadataStore"/>.</summary>
+/// <summary><c>catalog_metadata</c>: upsert by catalog_id from staging and read-back, as <see cref="CampaignMetadataStore"/> does.</summary>
 public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
 {
     private const string Checks = "length(s.country) = 2 AND length(s.default_currency) = 3 AND s.product_count >= 0";
@@ -35,48 +33,6 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
             ORDER BY s.catalog_id
             ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}
             """, batches, ct);
-
-    public async Task UpsertAsync(IReadOnlyList<CatalogRecord> records, Guid jobId, DateTimeOffset migratedAt, CancellationToken ct)
-    {
-        if (records.Count == 0) return;
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE catalog_load (LIKE catalog_metadata INCLUDING DEFAULTS) ON COMMIT DROP", connection, tx))
-        {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY catalog_load (catalog_id, merchant_id, name, country, default_currency, product_count, source_modified_at, migration_job_id, migrated_at) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            var migrated = migratedAt.UtcDateTime;
-            foreach (var r in records)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.CatalogId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.MerchantId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Name, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(r.Country, NpgsqlDbType.Char, ct);
-                await copy.WriteAsync(r.DefaultCurrency, NpgsqlDbType.Char, ct);
-                await copy.WriteAsync(r.ProductCount, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(jobId, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(migrated, NpgsqlDbType.TimestampTz, ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
-
-        await using (var merge = new NpgsqlCommand($"""
-            INSERT INTO catalog_metadata AS t
-            SELECT * FROM catalog_load
-            ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}
-            """, connection, tx))
-        {
-            await merge.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-    }
 
     /// <summary>Reads the target back for the job's loaded catalogs (see <see cref="CampaignMetadataStore.CompareAsync"/>).</summary>
     public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
