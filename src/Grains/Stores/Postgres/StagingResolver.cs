@@ -19,8 +19,6 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     /// <summary>The stage_batches entity of the row that marks a committed resolution.</summary>
     private const short ResolvedMarker = -1;
 
-    /// <summary>Per sort or hash of the resolving transaction, so a large job's sorts and hashes stay off disk.</summary>
-    private const int WorkMemMiB = 128;
 
     /// <summary>Deletes whatever an interrupted extraction left for an entity, so it can be read again.</summary>
     public async Task ResetEntityAsync(Guid jobId, EntityKind entity, CancellationToken ct)
@@ -49,7 +47,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             RESET default_statistics_target
             """, ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await ExecAsync(connection, $"SET LOCAL work_mem = '{WorkMemMiB}MB'", ct);
+        await ExecAsync(connection, StagingTables.SetJobWorkMem, ct);
 
         // A committed resolution leaves a marker in stage_batches; only then are there outcomes, reference
         // rejections and product counts to clear (an interrupted one rolled back). A first resolution

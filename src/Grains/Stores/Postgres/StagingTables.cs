@@ -13,6 +13,12 @@ namespace AdManager.Grains.Stores.Postgres;
 /// </summary>
 internal static class StagingTables
 {
+    /// <summary>
+    /// Memory per sort or hash for the statements that scan a whole job's staging (resolving, validating), so a large
+    /// job's sorts and hashes stay off disk; for the enclosing transaction only.
+    /// </summary>
+    public const string SetJobWorkMem = "SET LOCAL work_mem = '128MB'";
+
     public static string Name(EntityKind entity, Guid jobId) => Prefix(entity) + jobId.ToString("N");
 
     private static string Prefix(EntityKind entity) => entity switch

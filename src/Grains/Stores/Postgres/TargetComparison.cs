@@ -18,8 +18,7 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        // Memory for the join's hash of a large job's rows, so it stays off disk.
-        await using (var setting = new NpgsqlCommand("SET LOCAL work_mem = '128MB'", connection, tx))
+        await using (var setting = new NpgsqlCommand(StagingTables.SetJobWorkMem, connection, tx))
         {
             await setting.ExecuteNonQueryAsync(ct);
         }
