@@ -19,7 +19,6 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     /// <summary>The stage_batches entity of the row that marks a committed resolution.</summary>
     private const short ResolvedMarker = -1;
 
-
     /// <summary>Deletes whatever an interrupted extraction left for an entity, so it can be read again.</summary>
     public async Task ResetEntityAsync(Guid jobId, EntityKind entity, CancellationToken ct)
     {
