@@ -1,5 +1,9 @@
+using AdManager.Grains.Stores.Dynamo;
+using AdManager.Silo.Hosting;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -22,12 +26,14 @@ public sealed class TestStack : IAsyncLifetime
 
     public IAmazonDynamoDB Dynamo { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         Db = NpgsqlDataSource.Create(PostgresConnectionString);
         Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"),
             new AmazonDynamoDBConfig { ServiceURL = DynamoEndpoint, AuthenticationRegion = "us-east-1" });
-        return Task.CompletedTask;
+        // The schema a silo applies at start, so tests of the stores alone do not depend on a silo having run first.
+        await new SchemaInitializer(Db, Dynamo, Options.Create(new DynamoOptions()), NullLogger<SchemaInitializer>.Instance)
+            .StartAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync()
