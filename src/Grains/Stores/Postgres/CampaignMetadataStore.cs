@@ -44,14 +44,7 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
     /// of those equal the staged record in every stored column. Up to <paramref name="sampleSize"/> differing keys.
     /// </summary>
     public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
-        TargetComparison.RunAsync(dataSource, $"""
-            SELECT s.campaign_id AS key,
-                   t.campaign_id IS NOT NULL AND t.migration_job_id = $1 AS found,
-                   t.campaign_id IS NOT NULL AND t.migration_job_id = $1 AND
-                   (s.merchant_id, s.name, s.status, s.daily_budget_micros, s.currency, s.start_date, s.end_date, s.targeting, s.source_modified_at)
-                   IS NOT DISTINCT FROM
-                   (t.merchant_id, t.name, t.status, t.daily_budget_micros, t.currency, t.start_date, t.end_date, t.targeting, t.source_modified_at) AS same
-            FROM {StagingTables.Name(EntityKind.Campaigns, jobId)} s LEFT JOIN campaign_metadata t ON t.campaign_id = s.campaign_id
-            WHERE s.outcome = 0
-            """, jobId, sampleSize, ct);
+        TargetComparison.RunAsync(dataSource, StagingTables.Name(EntityKind.Campaigns, jobId), "campaign_metadata", "campaign_id",
+            ["merchant_id", "name", "status", "daily_budget_micros", "currency", "start_date", "end_date", "targeting", "source_modified_at"],
+            jobId, sampleSize, ct);
 }

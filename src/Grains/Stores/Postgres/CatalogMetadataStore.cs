@@ -36,14 +36,7 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
 
     /// <summary>Reads the target back for the job's loaded catalogs (see <see cref="CampaignMetadataStore.CompareAsync"/>).</summary>
     public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
-        TargetComparison.RunAsync(dataSource, $"""
-            SELECT s.catalog_id AS key,
-                   t.catalog_id IS NOT NULL AND t.migration_job_id = $1 AS found,
-                   t.catalog_id IS NOT NULL AND t.migration_job_id = $1 AND
-                   (s.merchant_id, s.name, s.country, s.default_currency, s.product_count, s.source_modified_at)
-                   IS NOT DISTINCT FROM
-                   (t.merchant_id, t.name, t.country, t.default_currency, t.product_count, t.source_modified_at) AS same
-            FROM {StagingTables.Name(EntityKind.Catalogs, jobId)} s LEFT JOIN catalog_metadata t ON t.catalog_id = s.catalog_id
-            WHERE s.outcome = 0
-            """, jobId, sampleSize, ct);
+        TargetComparison.RunAsync(dataSource, StagingTables.Name(EntityKind.Catalogs, jobId), "catalog_metadata", "catalog_id",
+            ["merchant_id", "name", "country", "default_currency", "product_count", "source_modified_at"],
+            jobId, sampleSize, ct);
 }
