@@ -120,13 +120,13 @@ public sealed partial class MigrationJobGrain
     {
         var s = state.State;
         var config = s.Config!;
-        await pipeline.Resolver.ResolveAsync(JobId, config.Options.BatchSize, ct);
+        var resolved = await pipeline.Resolver.ResolveAsync(JobId, config.Options.BatchSize, ct);
         var byReason = await pipeline.Reader.RejectionsByReasonAsync(JobId, ct);
         long rejected = 0, considered = 0;
         foreach (var kind in pipeline.Entities(config))
         {
             var es = Entity(kind);
-            var (superseded, loadable, batches) = await pipeline.Reader.CountAsync(JobId, kind, ct);
+            var (superseded, loadable, batches) = resolved[kind];
             es.Superseded = superseded;
             es.Loaded = loadable;
             es.BatchesTotal = batches;

@@ -73,16 +73,28 @@ CREATE TABLE IF NOT EXISTS migration_rejections (
 );
 CREATE INDEX IF NOT EXISTS migration_rejections_reason ON migration_rejections (job_id, reason, entity, line);
 
--- The batches of a resolved job: batch n of an entity is its loaded rows (outcome 0) with line in
--- [first_line, last_line], numbered in line order. Numbering reads the staging rows once and rewrites
--- none of them, and a batch (or a run of batches) is one range scan of the staging primary key.
+-- The batches of a resolved job: batch n of an entity is its loaded rows (outcome 0) with staging row
+-- number (seq, dense from 0 in line order) in [first_seq, last_seq]. Resolving computes the ranges from
+-- the staged count and the rows it excluded, reading no staging row, and a batch (or a run of batches)
+-- is one range scan of the staging primary key.
 CREATE TABLE IF NOT EXISTS stage_batches (
     job_id      uuid     NOT NULL,
     entity      smallint NOT NULL,
     batch_no    integer  NOT NULL,
-    first_line  bigint   NOT NULL,
-    last_line   bigint   NOT NULL,
+    first_seq   bigint   NOT NULL,
+    last_seq    bigint   NOT NULL,
     PRIMARY KEY (job_id, entity, batch_no)
 );
+-- Older versions kept line numbers here; a batch is a range of staging row numbers (seq) now. The rows of
+-- a job staged by an older version cannot be read this way, so they go (such a job fails and is re-run).
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM information_schema.columns
+               WHERE table_schema = current_schema() AND table_name = 'stage_batches' AND column_name = 'first_line') THEN
+        DELETE FROM stage_batches;
+        ALTER TABLE stage_batches RENAME COLUMN first_line TO first_seq;
+        ALTER TABLE stage_batches RENAME COLUMN last_line TO last_seq;
+    END IF;
+END $$;
 -- Staging tables are per job now (Stores/Postgres/StagingTables.cs); the shared ones of older versions go.
 DROP TABLE IF EXISTS stage_campaigns, stage_performance, stage_catalogs, stage_products;

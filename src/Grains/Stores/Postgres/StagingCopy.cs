@@ -146,9 +146,13 @@ internal sealed class StagingCopy : IDisposable
         _stage.Write(modified.UtcTicks, NpgsqlDbType.Bigint);
     }
 
+    /// <summary>The staged row's number (seq): dense from 0, in the order rows arrive (line order).</summary>
+    private long _staged;
+
     private void StartRow(long line, bool maybeDuplicate)
     {
         _stage.StartRow();
+        _stage.Write(_staged++, NpgsqlDbType.Bigint);
         _stage.Write(line, NpgsqlDbType.Bigint);
         _stage.Write(maybeDuplicate, NpgsqlDbType.Boolean);
     }

@@ -4,24 +4,9 @@ using Npgsql;
 
 namespace AdManager.Grains.Stores.Postgres;
 
-/// <summary>Reads a resolved job's staging: outcome counts, and the loaded records for DynamoDB batch by batch.</summary>
+/// <summary>Reads a resolved job's staging: rejections by reason, and the loaded records for DynamoDB batch by batch.</summary>
 public sealed class StagingReader(NpgsqlDataSource dataSource)
 {
-    /// <summary>Superseded and to-be-loaded counts, and the number of batches, for one entity.</summary>
-    public async Task<(long Superseded, long Loaded, int Batches)> CountAsync(Guid jobId, EntityKind entity, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT count(*) FILTER (WHERE outcome = 1), count(*) FILTER (WHERE outcome = 0),
-                   (SELECT count(*)::int FROM stage_batches WHERE job_id = $1 AND entity = $2)
-            FROM {StagingTables.Name(entity, jobId)}
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (short)entity });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2));
-    }
-
     /// <summary>Rejections of the job per entity and reason.</summary>
     public async Task<Dictionary<EntityKind, Dictionary<string, long>>> RejectionsByReasonAsync(Guid jobId, CancellationToken ct)
     {

@@ -6,7 +6,7 @@ namespace AdManager.Grains.Stores.Postgres;
 /// <summary>
 /// The cross-record rules of the legacy-export spec, set-based over a job's staging rows:
 /// references (rule 4, checked against parents that end as loaded), superseding duplicates (rule 5),
-/// the product currency default and <c>product_count</c>, then the batches (<c>stage_batches</c>, in line order).
+/// the product currency default and <c>product_count</c>, then the batches (<c>stage_batches</c>, in seq order).
 /// It runs in one transaction and every statement is idempotent, so a job that died half-way through, or
 /// right after committing, resolves again from the top. Statements touch only the rows they change: a
 /// staging row is written once by COPY and, unless superseded or rejected, never rewritten.
@@ -29,9 +29,11 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Resolves all entities of the job in parent-before-child order and numbers the batches.
+    /// Resolves all entities of the job in parent-before-child order and numbers the batches. Returns, per entity, the
+    /// superseded and loaded counts and the number of batches: the staged count (the primary key's last seq) less the
+    /// rows the statements excluded, which they return, so no statement scans staging to count or number.
     /// </summary>
-    public async Task ResolveAsync(Guid jobId, int batchSize, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(Guid jobId, int batchSize, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
@@ -61,18 +63,29 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             await ExecAsync(connection, $"UPDATE {StagingTables.Name(EntityKind.Catalogs, jobId)} SET product_count = 0 WHERE product_count <> 0", ct);
         }
 
-        var campaigns = StagingTables.Name(EntityKind.Campaigns, jobId);
-        var performance = StagingTables.Name(EntityKind.CampaignPerformance, jobId);
+        // The seqs each entity's statements took out of loading (superseded or rejected), and how many were superseded.
+        var excluded = EntitySchema.All.ToDictionary(e => e.Kind, _ => new List<long>());
+        var superseded = EntitySchema.All.ToDictionary(e => e.Kind, _ => 0L);
+        async Task Supersede(EntityKind entity, string key, string order)
+        {
+            var seqs = await SupersedeAsync(connection, StagingTables.Name(entity, jobId), key, order, ct);
+            superseded[entity] = seqs.Count;
+            excluded[entity].AddRange(seqs);
+        }
+        async Task RejectChildren(EntityKind child, string keyExpression, EntityKind parent, string parentKey) =>
+            excluded[child].AddRange(await RejectChildrenAsync(connection, jobId, child, StagingTables.Name(child, jobId), keyExpression,
+                StagingTables.Name(parent, jobId), parentKey, ct));
+
+        await Supersede(EntityKind.Campaigns, "campaign_id", "source_modified_ticks DESC, line DESC");
+        await RejectChildren(EntityKind.CampaignPerformance, "record_key", EntityKind.Campaigns, "campaign_id");
+        await Supersede(EntityKind.CampaignPerformance, "campaign_id, date", "line DESC");
+
+        await Supersede(EntityKind.Catalogs, "catalog_id", "source_modified_ticks DESC, line DESC");
+        await RejectChildren(EntityKind.Products, "product_id", EntityKind.Catalogs, "catalog_id");
+        await Supersede(EntityKind.Products, "catalog_id, product_id", "source_modified_ticks DESC, line DESC");
+
         var catalogs = StagingTables.Name(EntityKind.Catalogs, jobId);
         var products = StagingTables.Name(EntityKind.Products, jobId);
-        await SupersedeAsync(connection, campaigns, "campaign_id", "source_modified_ticks DESC, line DESC", ct);
-        await RejectChildrenAsync(connection, jobId, EntityKind.CampaignPerformance, performance, "record_key", campaigns, "campaign_id", ct);
-        await SupersedeAsync(connection, performance, "campaign_id, date", "line DESC", ct);
-
-        await SupersedeAsync(connection, catalogs, "catalog_id", "source_modified_ticks DESC, line DESC", ct);
-        await RejectChildrenAsync(connection, jobId, EntityKind.Products, products, "product_id", catalogs, "catalog_id", ct);
-        await SupersedeAsync(connection, products, "catalog_id, product_id", "source_modified_ticks DESC, line DESC", ct);
-
         await ExecAsync(connection, $"""
             UPDATE {products} p SET currency = c.default_currency
             FROM {catalogs} c
@@ -84,65 +97,90 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             WHERE c.outcome = 0 AND c.catalog_id = n.catalog_id AND c.product_count <> n.count
             """, ct);
 
-        // Batch n: the (n+1)-th run of batchSize loaded rows in line order, kept as its line range. The
-        // primary key (line) gives the order without a sort.
+        // Batch n: the (n+1)-th run of batchSize loaded rows in seq order, kept as its seq range.
+        var resolved = new Dictionary<EntityKind, ResolvedEntity>();
         foreach (var entity in EntitySchema.All)
         {
-            await ExecAsync(connection, $"""
-                INSERT INTO stage_batches (job_id, entity, batch_no, first_line, last_line)
-                SELECT $1, $3, batch_no, min(line), max(line)
-                FROM (SELECT line, ((row_number() OVER (ORDER BY line) - 1) / $2)::int AS batch_no
-                      FROM {StagingTables.Name(entity.Kind, jobId)} WHERE outcome = 0) r
-                GROUP BY batch_no
-                """, ct, jobId, batchSize, (short)entity.Kind);
+            var staged = await ScalarAsync(connection, $"SELECT coalesce(max(seq) + 1, 0) FROM {StagingTables.Name(entity.Kind, jobId)}", ct);
+            var ranges = StagedBatchRanges.Compute(staged, excluded[entity.Kind], batchSize);
+            await ExecAsync(connection, """
+                INSERT INTO stage_batches (job_id, entity, batch_no, first_seq, last_seq)
+                SELECT $1, $2, (n - 1)::int, f, l FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS b(f, l, n)
+                """, ct, jobId, (short)entity.Kind, ranges.Select(r => r.First).ToArray(), ranges.Select(r => r.Last).ToArray());
+            resolved[entity.Kind] = new ResolvedEntity(superseded[entity.Kind], staged - excluded[entity.Kind].Count, ranges.Count);
         }
         await ExecAsync(connection, $"INSERT INTO stage_batches VALUES ($1, {ResolvedMarker}, 0, 0, 0)", ct, jobId);
 
         await tx.CommitAsync(ct);
+        return resolved;
     }
 
     /// <summary>
     /// Rule 5 over the rows whose key extraction flagged as possibly seen before (<c>maybe_duplicate</c>): every key with
     /// two candidate rows has a flagged one, so ranking only the rows of flagged keys gives the same outcome as ranking
-    /// them all, without sorting every row of the job.
+    /// them all, without sorting every row of the job. Returns the seqs it superseded.
     /// </summary>
-    private static Task SupersedeAsync(NpgsqlConnection connection, string table, string key, string order, CancellationToken ct) =>
-        ExecAsync(connection, $"""
+    private static Task<List<long>> SupersedeAsync(NpgsqlConnection connection, string table, string key, string order, CancellationToken ct) =>
+        SeqsAsync(connection, $"""
             UPDATE {table} s SET outcome = {Superseded}
-            FROM (SELECT line, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rn
+            FROM (SELECT seq, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rn
                   FROM {table}
                   WHERE outcome = 0 AND ({key}) IN (SELECT {key} FROM {table} WHERE maybe_duplicate AND outcome = 0)) r
-            WHERE s.line = r.line AND r.rn > 1
+            WHERE s.seq = r.seq AND r.rn > 1
+            RETURNING s.seq
             """, ct);
 
     /// <summary>
     /// Children whose parent did not end as loaded are <c>orphan:</c>; children whose loaded parent
-    /// belongs to another merchant are <c>invalid_value:merchant_id</c>. Both become rejections.
+    /// belongs to another merchant are <c>invalid_value:merchant_id</c>. Both become rejections. Returns their seqs.
     /// </summary>
-    private static async Task RejectChildrenAsync(NpgsqlConnection connection, Guid jobId, EntityKind child, string childTable,
+    private static async Task<List<long>> RejectChildrenAsync(NpgsqlConnection connection, Guid jobId, EntityKind child, string childTable,
         string keyExpression, string parentTable, string parentKey, CancellationToken ct)
     {
-        await ExecAsync(connection, $"""
+        var parentName = parentKey == "campaign_id" ? "campaign" : "catalog";
+        var orphans = await SeqsAsync(connection, $"""
             WITH bad AS (
                 UPDATE {childTable} s SET outcome = {RejectedByReference}
                 WHERE s.outcome = 0
                   AND NOT EXISTS (SELECT 1 FROM {parentTable} p WHERE p.outcome = 0 AND p.{parentKey} = s.{parentKey})
-                RETURNING s.line, s.{keyExpression} AS record_key, s.{parentKey} AS parent)
-            INSERT INTO migration_rejections (job_id, entity, line, record_key, reason, detail, phase)
-            SELECT $1, $2, line, record_key, 'orphan:{parentKey}', 'no loaded ' || $3 || ' ''' || left(parent, 64) || ''' in this job', 1 FROM bad
-            """, ct, jobId, (short)child, parentKey == "campaign_id" ? "campaign" : "catalog");
-        await ExecAsync(connection, $"""
+                RETURNING s.seq, s.line, s.{keyExpression} AS record_key, s.{parentKey} AS parent),
+            logged AS (
+                INSERT INTO migration_rejections (job_id, entity, line, record_key, reason, detail, phase)
+                SELECT $1, $2, line, record_key, 'orphan:{parentKey}', 'no loaded ' || $3 || ' ''' || left(parent, 64) || ''' in this job', 1 FROM bad)
+            SELECT seq FROM bad
+            """, ct, jobId, (short)child, parentName);
+        var foreign = await SeqsAsync(connection, $"""
             WITH bad AS (
                 UPDATE {childTable} s SET outcome = {RejectedByReference}
                 FROM {parentTable} p
                 WHERE s.outcome = 0 AND p.outcome = 0
                   AND p.{parentKey} = s.{parentKey} AND p.merchant_id <> s.merchant_id
-                RETURNING s.line, s.{keyExpression} AS record_key, s.merchant_id AS own, p.merchant_id AS parent_merchant)
-            INSERT INTO migration_rejections (job_id, entity, line, record_key, reason, detail, phase)
-            SELECT $1, $2, line, record_key, 'invalid_value:merchant_id',
-                   'belongs to merchant ''' || left(own, 64) || ''' but its ' || $3 || ' to ''' || left(parent_merchant, 64) || '''', 1
-            FROM bad
-            """, ct, jobId, (short)child, parentKey == "campaign_id" ? "campaign" : "catalog");
+                RETURNING s.seq, s.line, s.{keyExpression} AS record_key, s.merchant_id AS own, p.merchant_id AS parent_merchant),
+            logged AS (
+                INSERT INTO migration_rejections (job_id, entity, line, record_key, reason, detail, phase)
+                SELECT $1, $2, line, record_key, 'invalid_value:merchant_id',
+                       'belongs to merchant ''' || left(own, 64) || ''' but its ' || $3 || ' to ''' || left(parent_merchant, 64) || '''', 1
+                FROM bad)
+            SELECT seq FROM bad
+            """, ct, jobId, (short)child, parentName);
+        orphans.AddRange(foreign);
+        return orphans;
+    }
+
+    private static async Task<List<long>> SeqsAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] args)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        var seqs = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) seqs.Add(reader.GetInt64(0));
+        return seqs;
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] args)
@@ -159,3 +197,6 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(ct);
     }
 }
+
+/// <summary>What resolving left of an entity: rows superseded, rows to load, and the batches they make.</summary>
+public sealed record ResolvedEntity(long Superseded, long Loaded, int Batches);

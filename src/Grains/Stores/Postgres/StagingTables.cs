@@ -4,12 +4,13 @@ namespace AdManager.Grains.Stores.Postgres;
 
 /// <summary>
 /// A job's staging: one table per entity and job (<c>stage_campaigns_&lt;job id&gt;</c>), holding the job's valid records
-/// typed like their targets, with <c>maybe_duplicate</c> (a <see cref="Pipeline.Transform.DuplicateKeyFilter"/> saw the key
+/// typed like their targets, keyed by <c>seq</c> (the staged row's number, dense from 0 in line order, so counts and batch
+/// ranges follow from arithmetic instead of scans), with <c>line</c>, <c>maybe_duplicate</c> (a <see cref="Pipeline.Transform.DuplicateKeyFilter"/> saw the key
 /// before) and <c>outcome</c> 0 candidate (loaded once resolved), 1 superseded, 2 rejected by a
 /// reference check. Per-job tables keep every statement's cost proportional to the job: statistics, scans and joins see
 /// only its rows, no other job's rows or dead rows; clean-up is a <c>DROP</c>, with no rows to delete and vacuum.
 /// Extraction creates an entity's table in the transaction of its COPY, which lets PostgreSQL skip WAL for the load
-/// when <c>wal_level</c> is minimal, and adds the primary key (line) once the rows are in.
+/// when <c>wal_level</c> is minimal, and adds the primary key (seq) once the rows are in.
 /// </summary>
 internal static class StagingTables
 {
@@ -36,10 +37,10 @@ internal static class StagingTables
     /// <summary>The columns COPY fills, in order (outcome and product_count keep their defaults).</summary>
     public static string CopyColumns(EntityKind entity) => entity switch
     {
-        EntityKind.Campaigns => "line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks",
-        EntityKind.CampaignPerformance => "line, maybe_duplicate, record_key, campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions",
-        EntityKind.Catalogs => "line, maybe_duplicate, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks",
-        EntityKind.Products => "line, maybe_duplicate, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks",
+        EntityKind.Campaigns => "seq, line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks",
+        EntityKind.CampaignPerformance => "seq, line, maybe_duplicate, record_key, campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions",
+        EntityKind.Catalogs => "seq, line, maybe_duplicate, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks",
+        EntityKind.Products => "seq, line, maybe_duplicate, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks",
         _ => throw new ArgumentOutOfRangeException(nameof(entity)),
     };
 
@@ -47,34 +48,34 @@ internal static class StagingTables
     public static string Create(EntityKind entity, Guid jobId) => $"CREATE TABLE {Name(entity, jobId)} ({Columns(entity)})";
 
     /// <summary>The primary key, added after the COPY: one sorted build instead of an index insert per row.</summary>
-    public static string AddKey(EntityKind entity, Guid jobId) => $"ALTER TABLE {Name(entity, jobId)} ADD PRIMARY KEY (line)";
+    public static string AddKey(EntityKind entity, Guid jobId) => $"ALTER TABLE {Name(entity, jobId)} ADD PRIMARY KEY (seq)";
 
     /// <summary>An empty, keyed staging table for an entity the job did not extract, so every statement finds its tables.</summary>
     public static string CreateIfMissing(EntityKind entity, Guid jobId) =>
-        $"CREATE TABLE IF NOT EXISTS {Name(entity, jobId)} ({Columns(entity)}, PRIMARY KEY (line))";
+        $"CREATE TABLE IF NOT EXISTS {Name(entity, jobId)} ({Columns(entity)}, PRIMARY KEY (seq))";
 
     public static string Drop(EntityKind entity, Guid jobId) => $"DROP TABLE IF EXISTS {Name(entity, jobId)}";
 
     private static string Columns(EntityKind entity) => entity switch
     {
         EntityKind.Campaigns => """
-            line bigint NOT NULL, maybe_duplicate boolean NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, status text NOT NULL,
+            seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, status text NOT NULL,
             daily_budget_micros bigint NOT NULL, currency char(3) NOT NULL, start_date date NOT NULL, end_date date,
             targeting jsonb NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
             outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.CampaignPerformance => """
-            line bigint NOT NULL, maybe_duplicate boolean NOT NULL, record_key text NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, date date NOT NULL,
+            seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, record_key text NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, date date NOT NULL,
             impressions bigint NOT NULL, clicks bigint NOT NULL, cost_micros bigint NOT NULL, conversions bigint NOT NULL,
             outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.Catalogs => """
-            line bigint NOT NULL, maybe_duplicate boolean NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, country char(2) NOT NULL,
+            seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, country char(2) NOT NULL,
             default_currency char(3) NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
             product_count bigint NOT NULL DEFAULT 0, outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.Products => """
-            line bigint NOT NULL, maybe_duplicate boolean NOT NULL, product_id text NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, title text NOT NULL,
+            seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, product_id text NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, title text NOT NULL,
             description text, price_micros bigint NOT NULL, sale_price_micros bigint, currency char(3), availability text NOT NULL,
             gtin text, link text NOT NULL, image_link text, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
             outcome smallint NOT NULL DEFAULT 0
@@ -94,13 +95,13 @@ internal static class StagingTables
 
     /// <summary>
     /// <c>FROM</c> the job's staging of the entity as <c>s</c>, keeping the loaded rows of batches <c>$2</c> to <c>$3</c>
-    /// of job <c>$1</c>: one range scan of the staging primary key (line). Ends in a WHERE clause, so more conditions
+    /// of job <c>$1</c>: one range scan of the staging primary key (seq). Ends in a WHERE clause, so more conditions
     /// follow with AND.
     /// </summary>
     public static string BatchRange(EntityKind entity, Guid jobId) => $"""
          {Name(entity, jobId)} s
-         CROSS JOIN (SELECT min(first_line) AS lo, max(last_line) AS hi FROM stage_batches
+         CROSS JOIN (SELECT min(first_seq) AS lo, max(last_seq) AS hi FROM stage_batches
                      WHERE job_id = $1 AND entity = {(short)entity} AND batch_no BETWEEN $2 AND $3) span
-         WHERE s.outcome = 0 AND s.line BETWEEN span.lo AND span.hi
+         WHERE s.outcome = 0 AND s.seq BETWEEN span.lo AND span.hi
         """;
 }
