@@ -22,7 +22,7 @@ public sealed record ProductResult(
 /// </summary>
 public sealed class ProductRun(StackEnv stack, int batchSize)
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
 
     public async Task<ProductResult> RunAsync(string name, string exportDir, string[] dataTypes)
     {
