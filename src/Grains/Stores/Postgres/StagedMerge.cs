@@ -21,15 +21,8 @@ internal static class StagedMerge
         StagedBatches batches, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // The run is sorted by key before the upsert (index locality, and one lock order for concurrent jobs): with the
-        // default work_mem a run of 20,000 rows sorts on disk.
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var setting = new NpgsqlCommand(StagingTables.SetRunWorkMem, connection, tx))
-        {
-            await setting.ExecuteNonQueryAsync(ct);
-        }
         int written;
-        await using (var merge = new NpgsqlCommand(mergeSql, connection, tx) { CommandTimeout = 0 })
+        await using (var merge = new NpgsqlCommand(mergeSql, connection) { CommandTimeout = 0 })
         {
             foreach (var arg in new object[] { batches.JobId, batches.FirstBatch, batches.LastBatch, batches.MigratedAt.UtcDateTime })
                 merge.Parameters.Add(new NpgsqlParameter { Value = arg });
@@ -39,13 +32,12 @@ internal static class StagedMerge
         if (written < batches.ExpectedRows)
         {
             // Some staged rows failed the loader's checks (a defect upstream): name them.
-            await using var command = new NpgsqlCommand(refusedSql, connection, tx) { CommandTimeout = 0 };
+            await using var command = new NpgsqlCommand(refusedSql, connection) { CommandTimeout = 0 };
             foreach (var arg in new object[] { batches.JobId, batches.FirstBatch, batches.LastBatch })
                 command.Parameters.Add(new NpgsqlParameter { Value = arg });
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) refused.Add((reader.GetString(0), reader.GetString(1)));
         }
-        await tx.CommitAsync(ct);
         return new StagedMergeResult(written, refused);
     }
 

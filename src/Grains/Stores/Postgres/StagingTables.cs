@@ -20,9 +20,6 @@ internal static class StagingTables
     /// </summary>
     public const string SetJobWorkMem = "SET LOCAL work_mem = '128MB'";
 
-    /// <summary>Memory for the sort of one loader call's run of staged rows (<c>Jobs:StagedRowsPerCall</c>), for its transaction only.</summary>
-    public const string SetRunWorkMem = "SET LOCAL work_mem = '64MB'";
-
     public static string Name(EntityKind entity, Guid jobId) => Prefix(entity) + jobId.ToString("N");
 
     private static string Prefix(EntityKind entity) => entity switch
