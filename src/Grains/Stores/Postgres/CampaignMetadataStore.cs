@@ -13,7 +13,7 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
     // The loader's own checks ("Validate & Store"), as SQL over a staged row s.
     private const string Checks = "length(s.currency) = 3 AND s.daily_budget_micros >= 0 AND (s.end_date IS NULL OR s.end_date >= s.start_date)";
 
-    /// <summary>Upserts the job's staged campaigns of batches <see cref="StagedBatches.FirstBatch"/> to <see cref="StagedBatches.LastBatch"/>, in key order.</summary>
+    /// <summary>Upserts the job's staged campaigns of batches <see cref="StagedBatches.FirstBatch"/> to <see cref="StagedBatches.LastBatch"/>, in staging order.</summary>
     public Task<StagedMergeResult> MergeStagedAsync(StagedBatches batches, CancellationToken ct) =>
         StagedMerge.RunAsync(dataSource, $"""
             SELECT s.campaign_id, CASE WHEN length(s.currency) <> 3 THEN 'currency must have 3 letters'
@@ -27,7 +27,6 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
             SELECT s.campaign_id, s.merchant_id, s.name, s.status, s.daily_budget_micros, s.currency, s.start_date,
                    s.end_date, s.targeting, s.source_modified_at, $1, $4
             FROM {StagingTables.BatchRange(EntityKind.Campaigns, batches.JobId)} AND {Checks}
-            ORDER BY s.campaign_id
             ON CONFLICT (campaign_id) DO UPDATE SET {UpdateAll}
             """, batches, ct);
 

@@ -16,7 +16,7 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
                 migrated_at = EXCLUDED.migrated_at
         """;
 
-    /// <summary>Upserts the job's staged catalogs of batches <see cref="StagedBatches.FirstBatch"/> to <see cref="StagedBatches.LastBatch"/>, in key order.</summary>
+    /// <summary>Upserts the job's staged catalogs of batches <see cref="StagedBatches.FirstBatch"/> to <see cref="StagedBatches.LastBatch"/>, in staging order.</summary>
     public Task<StagedMergeResult> MergeStagedAsync(StagedBatches batches, CancellationToken ct) =>
         StagedMerge.RunAsync(dataSource, $"""
             SELECT s.catalog_id, CASE WHEN length(s.country) <> 2 THEN 'country must have 2 letters'
@@ -30,7 +30,6 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
             SELECT s.catalog_id, s.merchant_id, s.name, s.country, s.default_currency, s.product_count,
                    s.source_modified_at, $1, $4
             FROM {StagingTables.BatchRange(EntityKind.Catalogs, batches.JobId)} AND {Checks}
-            ORDER BY s.catalog_id
             ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}
             """, batches, ct);
 
