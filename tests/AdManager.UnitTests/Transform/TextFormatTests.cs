@@ -1,3 +1,5 @@
+using System.Text;
+using CsCheck;
 using AdManager.Grains.Pipeline.Transform;
 using Xunit;
 
@@ -105,4 +107,28 @@ public sealed class TextFormatTests
         Assert.Equal(expected, Formats.CountCodePoints(value));
 
     private static string Repeat(string s, int count) => string.Concat(Enumerable.Repeat(s, count));
+
+    [Fact]
+    public void The_characters_taken_as_stable_under_nfc_are_so_for_icu_alone_and_in_any_sequence()
+    {
+        // The fast path's premise, checked against ICU: every character it accepts is NFC on its own, and any string
+        // of them is NFC (none composes with another or reorders).
+        var stable = Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => Formats.IsStableUnderNfc([c])).ToArray();
+        Assert.Equal(0x300 + (0x4DBF - 0x3400 + 1) + (0x9FFF - 0x4E00 + 1) + (0xD7A3 - 0xAC00 + 1), stable.Length);
+        Assert.All(stable, c => Assert.True(c.ToString().IsNormalized(NormalizationForm.FormC), $"U+{(int)c:X4}"));
+        Gen.Int[0, stable.Length - 1].Array[1, 12].Select(ix => new string([.. ix.Select(i => stable[i])]))
+            .Sample(text => Assert.True(text.IsNormalized(NormalizationForm.FormC), text), iter: 20_000);
+    }
+
+    [Fact]
+    public void Text_mixing_letters_ideographs_syllables_jamo_and_combining_marks_is_stored_as_icu_normalizes_it()
+    {
+        var chars = Gen.OneOf(Gen.Char['a', 'z'], Gen.Char['\u00C0', '\u02FF'], Gen.Char['\u0300', '\u036F'], Gen.Char['\u1100', '\u11FF'],
+            Gen.Char['\uAC00', '\uAC20'], Gen.Char['\u4E00', '\u4E10'], Gen.Char['\u3099', '\u309A'], Gen.Char['\u3041', '\u3096'], Gen.Char['\uF900', '\uF910']);
+        chars.Array[1, 10].Select(c => new string(c)).Sample(text =>
+        {
+            Assert.True(Formats.TryText(text, 100, out var stored, out _, out var detail), detail);
+            Assert.Equal(text.Normalize(NormalizationForm.FormC), stored);
+        }, iter: 20_000);
+    }
 }
