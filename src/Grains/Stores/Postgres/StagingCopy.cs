@@ -19,8 +19,10 @@ internal sealed class StagingCopy : IDisposable
     public EntityKind Entity => _entity;
     private readonly NpgsqlConnection _stageConnection;
     private readonly NpgsqlConnection _rejectConnection;
-    private readonly NpgsqlBinaryImporter _stage;
+    private readonly NpgsqlRawCopyStream _stageStream;
+    private readonly BinaryCopyWriter _stage;
     private readonly NpgsqlBinaryImporter _rejections;
+    private bool _staged;
     private readonly NpgsqlTransaction _stageTransaction;
 
     private StagingCopy(Guid jobId, EntityKind entity, NpgsqlConnection stageConnection, NpgsqlConnection rejectConnection)
@@ -33,7 +35,8 @@ internal sealed class StagingCopy : IDisposable
         Execute(stageConnection, $"{StagingTables.Drop(entity, jobId)}; {StagingTables.Create(entity, jobId)}");
         // FREEZE: the table is new in this transaction, so its rows can be written frozen: the first scans after the
         // load need not set hint bits on (and so rewrite) every page of it.
-        _stage = stageConnection.BeginBinaryImport($"COPY {StagingTables.Name(entity, jobId)} ({StagingTables.CopyColumns(entity)}) FROM STDIN (FORMAT BINARY, FREEZE)");
+        _stageStream = stageConnection.BeginRawBinaryCopy($"COPY {StagingTables.Name(entity, jobId)} ({StagingTables.CopyColumns(entity)}) FROM STDIN (FORMAT BINARY, FREEZE)");
+        _stage = new BinaryCopyWriter(_stageStream);
         _rejections = rejectConnection.BeginBinaryImport(
             "COPY migration_rejections (job_id, entity, line, record_key, reason, detail) FROM STDIN (FORMAT BINARY)");
     }
@@ -74,58 +77,58 @@ internal sealed class StagingCopy : IDisposable
 
     public void Write(long line, CampaignRecord r, bool maybeDuplicate)
     {
-        StartRow(line, maybeDuplicate);
-        _stage.Write(r.CampaignId, NpgsqlDbType.Text);
-        _stage.Write(r.MerchantId, NpgsqlDbType.Text);
-        _stage.Write(r.Name, NpgsqlDbType.Text);
-        _stage.Write(r.Status, NpgsqlDbType.Text);
-        _stage.Write(r.DailyBudgetMicros, NpgsqlDbType.Bigint);
-        _stage.Write(r.Currency, NpgsqlDbType.Char);
-        _stage.Write(r.StartDate, NpgsqlDbType.Date);
-        WriteNullable(_stage, r.EndDate, NpgsqlDbType.Date);
-        _stage.Write(r.TargetingJson, NpgsqlDbType.Jsonb);
+        StartRow(14, line, maybeDuplicate);
+        _stage.Write(r.CampaignId);
+        _stage.Write(r.MerchantId);
+        _stage.Write(r.Name);
+        _stage.Write(r.Status);
+        _stage.Write(r.DailyBudgetMicros);
+        _stage.Write(r.Currency);
+        _stage.Write(r.StartDate);
+        _stage.Write(r.EndDate);
+        _stage.WriteJsonb(r.TargetingJson);
         WriteModified(r.SourceModifiedAt);
     }
 
     public void Write(long line, string recordKey, PerformanceRecord r, bool maybeDuplicate)
     {
-        StartRow(line, maybeDuplicate);
-        _stage.Write(PgText.Safe(recordKey), NpgsqlDbType.Text);
-        _stage.Write(r.CampaignId, NpgsqlDbType.Text);
-        _stage.Write(r.MerchantId, NpgsqlDbType.Text);
-        _stage.Write(r.Date, NpgsqlDbType.Date);
-        _stage.Write(r.Impressions, NpgsqlDbType.Bigint);
-        _stage.Write(r.Clicks, NpgsqlDbType.Bigint);
-        _stage.Write(r.CostMicros, NpgsqlDbType.Bigint);
-        _stage.Write(r.Conversions, NpgsqlDbType.Bigint);
+        StartRow(11, line, maybeDuplicate);
+        _stage.Write(PgText.Safe(recordKey));
+        _stage.Write(r.CampaignId);
+        _stage.Write(r.MerchantId);
+        _stage.Write(r.Date);
+        _stage.Write(r.Impressions);
+        _stage.Write(r.Clicks);
+        _stage.Write(r.CostMicros);
+        _stage.Write(r.Conversions);
     }
 
     public void Write(long line, CatalogRecord r, bool maybeDuplicate)
     {
-        StartRow(line, maybeDuplicate);
-        _stage.Write(r.CatalogId, NpgsqlDbType.Text);
-        _stage.Write(r.MerchantId, NpgsqlDbType.Text);
-        _stage.Write(r.Name, NpgsqlDbType.Text);
-        _stage.Write(r.Country, NpgsqlDbType.Char);
-        _stage.Write(r.DefaultCurrency, NpgsqlDbType.Char);
+        StartRow(10, line, maybeDuplicate);
+        _stage.Write(r.CatalogId);
+        _stage.Write(r.MerchantId);
+        _stage.Write(r.Name);
+        _stage.Write(r.Country);
+        _stage.Write(r.DefaultCurrency);
         WriteModified(r.SourceModifiedAt);
     }
 
     public void Write(long line, ProductRecord r, bool maybeDuplicate)
     {
-        StartRow(line, maybeDuplicate);
-        _stage.Write(r.ProductId, NpgsqlDbType.Text);
-        _stage.Write(r.CatalogId, NpgsqlDbType.Text);
-        _stage.Write(r.MerchantId, NpgsqlDbType.Text);
-        _stage.Write(r.Title, NpgsqlDbType.Text);
-        WriteNullable(_stage, r.Description, NpgsqlDbType.Text);
-        _stage.Write(r.PriceMicros, NpgsqlDbType.Bigint);
-        WriteNullable(_stage, r.SalePriceMicros, NpgsqlDbType.Bigint);
-        WriteNullable(_stage, r.Currency, NpgsqlDbType.Char);
-        _stage.Write(r.Availability, NpgsqlDbType.Text);
-        WriteNullable(_stage, r.Gtin, NpgsqlDbType.Text);
-        _stage.Write(r.Link, NpgsqlDbType.Text);
-        WriteNullable(_stage, r.ImageLink, NpgsqlDbType.Text);
+        StartRow(17, line, maybeDuplicate);
+        _stage.Write(r.ProductId);
+        _stage.Write(r.CatalogId);
+        _stage.Write(r.MerchantId);
+        _stage.Write(r.Title);
+        _stage.WriteNullable(r.Description);
+        _stage.Write(r.PriceMicros);
+        _stage.Write(r.SalePriceMicros);
+        _stage.WriteNullable(r.Currency);
+        _stage.Write(r.Availability);
+        _stage.WriteNullable(r.Gtin);
+        _stage.Write(r.Link);
+        _stage.WriteNullable(r.ImageLink);
         WriteModified(r.SourceModifiedAt);
     }
 
@@ -133,7 +136,8 @@ internal sealed class StagingCopy : IDisposable
     public void Complete()
     {
         _stage.Complete();
-        _stage.Dispose();
+        _staged = true;
+        _stageStream.Dispose();
         Execute(_stageConnection, StagingTables.AddKey(_entity, _jobId));
         _stageTransaction.Commit();
         _rejections.Complete();
@@ -142,19 +146,20 @@ internal sealed class StagingCopy : IDisposable
     /// <summary>The instant as timestamptz (what PostgreSQL targets hold) and in 100 ns ticks (what duplicates and DynamoDB use).</summary>
     private void WriteModified(DateTimeOffset modified)
     {
-        _stage.Write(modified.UtcDateTime, NpgsqlDbType.TimestampTz);
-        _stage.Write(modified.UtcTicks, NpgsqlDbType.Bigint);
+        _stage.WriteTimestampTz(modified.UtcDateTime);
+        _stage.Write(modified.UtcTicks);
     }
 
     /// <summary>The staged row's number (seq): dense from 0, in the order rows arrive (line order).</summary>
-    private long _staged;
+    private long _seq;
 
-    private void StartRow(long line, bool maybeDuplicate)
+    /// <summary>Starts a staged row of <paramref name="fields"/> columns (<see cref="StagingTables.CopyColumns"/>) with its seq, line and flag.</summary>
+    private void StartRow(short fields, long line, bool maybeDuplicate)
     {
-        _stage.StartRow();
-        _stage.Write(_staged++, NpgsqlDbType.Bigint);
-        _stage.Write(line, NpgsqlDbType.Bigint);
-        _stage.Write(maybeDuplicate, NpgsqlDbType.Boolean);
+        _stage.StartRow(fields);
+        _stage.Write(_seq++);
+        _stage.Write(line);
+        _stage.Write(maybeDuplicate);
     }
 
     private static void WriteNullable<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : class
@@ -171,6 +176,19 @@ internal sealed class StagingCopy : IDisposable
 
     public void Dispose()
     {
+        // Without Complete the staging COPY is cancelled: nothing of it is kept (and on a broken connection there is
+        // nothing to cancel; the transaction ends with it).
+        if (!_staged)
+        {
+            try
+            {
+                _stageStream.Cancel();
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+            }
+        }
+        _stageStream.Dispose();
         _stage.Dispose();
         _rejections.Dispose();
         _stageTransaction.Dispose();
