@@ -3,8 +3,8 @@ using AdManager.Benchmarks.Export;
 using AdManager.Grains.Abstractions.Records;
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Pipeline.Transform;
+using AdManager.Grains.Stores.Postgres;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AdManager.Benchmarks.Raw;
 
@@ -13,7 +13,9 @@ namespace AdManager.Benchmarks.Raw;
 /// copy of <c>campaign_metadata</c> with its keys and indexes, created in its own transaction so the COPY is
 /// WAL-logged like any load into an existing table. Rows are typed by the product's own rules in chunks,
 /// outside the timed part; each chunk is one COPY timed until the server has committed it, so the figure is
-/// the client's encoding plus the server's whole ingest, none of it hidden behind the untimed typing.
+/// the client's encoding plus the server's whole ingest, none of it hidden behind the untimed typing. The client
+/// encodes with the product's own <see cref="BinaryCopyWriter"/> (the fastest encoder this repository has), so the
+/// ceiling is not lowered by a slower client than the product uses.
 /// </summary>
 public static class RawPostgresCopy
 {
@@ -34,8 +36,9 @@ public static class RawPostgresCopy
             foreach (var chunk in Loadable(rows).Chunk(Chunk))
             {
                 clock.Start();
-                using (var copy = connection.BeginBinaryImport(
+                using (var stream = connection.BeginRawBinaryCopy(
                     $"COPY {Table} (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, migration_job_id, migrated_at) FROM STDIN (FORMAT BINARY)"))
+                using (var copy = new BinaryCopyWriter(stream))
                 {
                     foreach (var r in chunk) Write(copy, r, jobId, migratedAt);
                     copy.Complete();
@@ -57,22 +60,21 @@ public static class RawPostgresCopy
         }
     }
 
-    private static void Write(NpgsqlBinaryImporter copy, CampaignRecord r, Guid jobId, DateTime migratedAt)
+    private static void Write(BinaryCopyWriter copy, CampaignRecord r, Guid jobId, DateTime migratedAt)
     {
-        copy.StartRow();
-        copy.Write(r.CampaignId, NpgsqlDbType.Text);
-        copy.Write(r.MerchantId, NpgsqlDbType.Text);
-        copy.Write(r.Name, NpgsqlDbType.Text);
-        copy.Write(r.Status, NpgsqlDbType.Text);
-        copy.Write(r.DailyBudgetMicros, NpgsqlDbType.Bigint);
-        copy.Write(r.Currency, NpgsqlDbType.Char);
-        copy.Write(r.StartDate, NpgsqlDbType.Date);
-        if (r.EndDate is { } end) copy.Write(end, NpgsqlDbType.Date);
-        else copy.WriteNull();
-        copy.Write(r.TargetingJson, NpgsqlDbType.Jsonb);
-        copy.Write(r.SourceModifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
-        copy.Write(jobId, NpgsqlDbType.Uuid);
-        copy.Write(migratedAt, NpgsqlDbType.TimestampTz);
+        copy.StartRow(12);
+        copy.Write(r.CampaignId);
+        copy.Write(r.MerchantId);
+        copy.Write(r.Name);
+        copy.Write(r.Status);
+        copy.Write(r.DailyBudgetMicros);
+        copy.Write(r.Currency);
+        copy.Write(r.StartDate);
+        copy.Write(r.EndDate);
+        copy.WriteJsonb(r.TargetingJson);
+        copy.WriteTimestampTz(r.SourceModifiedAt.UtcDateTime);
+        copy.Write(jobId);
+        copy.WriteTimestampTz(migratedAt);
     }
 
     internal static async Task ExecAsync(NpgsqlDataSource dataSource, string sql)
