@@ -55,14 +55,6 @@ internal sealed class BinaryCopyWriter : IDisposable
         _buffer[_length++] = value ? (byte)1 : (byte)0;
     }
 
-    public void Write(short value)
-    {
-        Reserve(6);
-        PutInt32(2);
-        BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_length), value);
-        _length += 2;
-    }
-
     public void Write(long value)
     {
         Reserve(12);
