@@ -66,11 +66,7 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
     private static async Task<(long Count, long Hash)> SumAsync(NpgsqlDataSource dataSource, Side side, Guid jobId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var setting = new NpgsqlCommand(StagingTables.SetJobWorkMem, connection, tx))
-        {
-            await setting.ExecuteNonQueryAsync(ct);
-        }
+        await using var tx = await BeginJobScanAsync(connection, ct);
         await using var command = new NpgsqlCommand($"""
             SELECT count(*), coalesce(bit_xor(hash_record_extended(ROW({side.Columns}), 0)), 0) FROM {side.From}
             """, connection, tx) { CommandTimeout = 0 };
@@ -88,11 +84,7 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
     private static async Task<TargetComparison> RecordByRecordAsync(NpgsqlDataSource dataSource, string perRecordSql, Guid jobId, int sampleSize, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var setting = new NpgsqlCommand(StagingTables.SetJobWorkMem, connection, tx))
-        {
-            await setting.ExecuteNonQueryAsync(ct);
-        }
+        await using var tx = await BeginJobScanAsync(connection, ct);
         long expected, found, matched;
         await using (var counts = new NpgsqlCommand($"""
             SELECT count(*), count(*) FILTER (WHERE found), count(*) FILTER (WHERE same) FROM ({perRecordSql}) c
@@ -118,5 +110,22 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
         }
         await tx.CommitAsync(ct);
         return new TargetComparison(expected, found, matched, differing);
+    }
+
+    /// <summary>A transaction for statements that scan a whole job's rows, with the job-scan work_mem.</summary>
+    private static async Task<NpgsqlTransaction> BeginJobScanAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var tx = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            await using var setting = new NpgsqlCommand(StagingTables.SetJobWorkMem, connection, tx);
+            await setting.ExecuteNonQueryAsync(ct);
+            return tx;
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            throw;
+        }
     }
 }
