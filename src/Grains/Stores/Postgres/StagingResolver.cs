@@ -169,8 +169,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
 
     private static async Task<List<long>> SeqsAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] args)
     {
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        await using var command = Statement(connection, sql, args);
         var seqs = new List<long>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) seqs.Add(reader.GetInt64(0));
@@ -179,7 +178,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
 
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await using var command = Statement(connection, sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 
@@ -192,9 +191,16 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
 
     private static async Task<int> ExecAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] args)
     {
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        await using var command = Statement(connection, sql, args);
         return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A statement over a whole job's staging (no timeout) with positional parameters <c>$1..</c>.</summary>
+    private static NpgsqlCommand Statement(NpgsqlConnection connection, string sql, params object[] args)
+    {
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        return command;
     }
 }
 
