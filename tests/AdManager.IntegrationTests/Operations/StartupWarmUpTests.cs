@@ -13,13 +13,13 @@ public sealed class StartupWarmUpTests(TestStack stack)
         await using (var first = await StartedAsync())
         {
         }
-        var tablesBefore = await StagingTablesAsync();
+        var tablesBefore = await SchemaTables.ListAsync(stack.Db, perJobStaging: true);
         var rejectionsBefore = await CountAsync("SELECT count(*) FROM migration_rejections");
 
         await using var host = await StartedAsync();
 
         Assert.DoesNotContain("warm-up of the extraction path failed", host.Logs.AllText);
-        Assert.Equal(tablesBefore, await StagingTablesAsync());
+        Assert.Equal(tablesBefore, await SchemaTables.ListAsync(stack.Db, perJobStaging: true));
         Assert.Equal(rejectionsBefore, await CountAsync("SELECT count(*) FROM migration_rejections"));
     }
 
@@ -36,15 +36,6 @@ public sealed class StartupWarmUpTests(TestStack stack)
         // Its clean-up runs right after the log line.
         await Task.Delay(TimeSpan.FromSeconds(1));
         return host;
-    }
-
-    private async Task<List<string>> StagingTablesAsync()
-    {
-        await using var command = stack.Db.CreateCommand("SELECT tablename FROM pg_tables WHERE tablename LIKE 'stage\\_%' AND tablename <> 'stage_batches' ORDER BY 1");
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync()) names.Add(reader.GetString(0));
-        return names;
     }
 
     private async Task<long> CountAsync(string sql)
