@@ -1,7 +1,6 @@
 using AdManager.Grains.Pipeline.Schema;
 using AdManager.Grains.Stores.Postgres;
 using AdManager.IntegrationTests.Infrastructure;
-using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace AdManager.IntegrationTests.Stores;
@@ -24,8 +23,8 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
     {
         // The job's loaded campaigns, staged and in the target as the loader writes them: every nullable and typed
         // column varies, and one staged row is superseded (outcome 1), so it is not expected in the target.
+        await ExecAsync(StagingTables.CreateIfMissing(EntityKind.Campaigns, _job));
         await ExecAsync($"""
-            {StagingTables.CreateIfMissing(EntityKind.Campaigns, _job)};
             INSERT INTO {Staging} (seq, line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency,
                                    start_date, end_date, targeting, source_modified_at, source_modified_ticks, outcome)
             SELECT i, i + 2, false, $1 || lpad(i::text, 5, '0'), 'm' || (i % 7), 'Campaign ' || i, CASE WHEN i % 3 = 0 THEN 'ACTIVE' ELSE 'PAUSED' END,
@@ -33,21 +32,15 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
                    CASE WHEN i % 4 = 0 THEN NULL ELSE date '2025-01-01' + i END,
                    CASE WHEN i % 5 = 0 THEN jsonb_build_object() ELSE jsonb_build_object('geo', jsonb_build_array('DE', 'FR'), 'age', jsonb_build_object('min', i % 50)) END,
                    timestamptz '2024-03-01 00:00:00+00' + i * interval '1 minute', 0, CASE WHEN i = 17 THEN 1 ELSE 0 END
-            FROM generate_series(0, {Rows}) i;
-            INSERT INTO campaign_metadata (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date,
-                                           targeting, source_modified_at, migration_job_id, migrated_at)
-            SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at,
-                   $2, now()
-            FROM {Staging} WHERE outcome = 0
-            """, _prefix, _job);
+            FROM generate_series(0, {Rows}) i
+            """, _prefix);
+        await LoadStagedRowsAsync(outcome: 0);
     }
 
     public async Task DisposeAsync()
     {
-        await ExecAsync($"""
-            DELETE FROM campaign_metadata WHERE campaign_id LIKE $1 || '%';
-            {StagingTables.Drop(EntityKind.Campaigns, _job)};
-            """, _prefix);
+        await ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id LIKE $1 || '%'", _prefix);
+        await ExecAsync(StagingTables.Drop(EntityKind.Campaigns, _job));
     }
 
     [Fact]
@@ -65,12 +58,12 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
     {
         // One value changed (a NULL end date given one), one row deleted, one overwritten by another job, and two rows'
         // names swapped (the same values, each under the other key).
+        await ExecAsync("UPDATE campaign_metadata SET end_date = date '2030-01-01' WHERE campaign_id = $1 || '00004'", _prefix);
+        await ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id = $1 || '00010'", _prefix);
+        await ExecAsync("UPDATE campaign_metadata SET migration_job_id = gen_random_uuid() WHERE campaign_id = $1 || '00020'", _prefix);
         await ExecAsync("""
-            UPDATE campaign_metadata SET end_date = date '2030-01-01' WHERE campaign_id = $1 || '00004';
-            DELETE FROM campaign_metadata WHERE campaign_id = $1 || '00010';
-            UPDATE campaign_metadata SET migration_job_id = gen_random_uuid() WHERE campaign_id = $1 || '00020';
             UPDATE campaign_metadata t SET name = CASE t.campaign_id WHEN $1 || '00030' THEN 'Campaign 31' ELSE 'Campaign 30' END
-            WHERE t.campaign_id IN ($1 || '00030', $1 || '00031');
+            WHERE t.campaign_id IN ($1 || '00030', $1 || '00031')
             """, _prefix);
 
         var result = await Store.CompareAsync(_job, 20, CancellationToken.None);
@@ -87,14 +80,8 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
     {
         // The superseded row's key carries this job's id in the target: the counts agree with a missing row only if
         // the checksum is ignored.
-        await ExecAsync($"""
-            DELETE FROM campaign_metadata WHERE campaign_id = $1 || '00040';
-            INSERT INTO campaign_metadata (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date,
-                                           targeting, source_modified_at, migration_job_id, migrated_at)
-            SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at,
-                   $2, now()
-            FROM {Staging} WHERE outcome = 1
-            """, _prefix, _job);
+        await ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id = $1 || '00040'", _prefix);
+        await LoadStagedRowsAsync(outcome: 1);
 
         var result = await Store.CompareAsync(_job, 20, CancellationToken.None);
 
@@ -103,18 +90,19 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
         Assert.Equal([_prefix + "00040"], result.DifferingKeys);
     }
 
-    /// <summary>Runs the statements of <paramref name="sql"/> (each ending in a semicolon and a line break) in one batch; $n are <paramref name="args"/>.</summary>
+    /// <summary>Writes the staged rows of an outcome into the target with this job's id, as the loader's merge does.</summary>
+    private Task LoadStagedRowsAsync(short outcome) => ExecAsync($"""
+        INSERT INTO campaign_metadata (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date,
+                                       targeting, source_modified_at, migration_job_id, migrated_at)
+        SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at,
+               $1, now()
+        FROM {Staging} WHERE outcome = $2
+        """, _job, outcome);
+
     private async Task ExecAsync(string sql, params object[] args)
     {
-        await using var connection = await stack.Db.OpenConnectionAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var statement in Regex.Split(sql, @";\s*(?:\n|$)").Select(t => t.Trim()).Where(t => t.Length > 0))
-        {
-            var command = new NpgsqlBatchCommand(statement);
-            var highest = Enumerable.Range(1, args.Length).LastOrDefault(n => statement.Contains("$" + n));
-            foreach (var arg in args.Take(highest)) command.Parameters.Add(new NpgsqlParameter { Value = arg });
-            batch.BatchCommands.Add(command);
-        }
-        await batch.ExecuteNonQueryAsync();
+        await using var command = stack.Db.CreateCommand(sql);
+        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
+        await command.ExecuteNonQueryAsync();
     }
 }
