@@ -1,4 +1,5 @@
 using AdManager.Grains.Abstractions.Jobs;
+using AdManager.Grains.Stores.Postgres;
 
 namespace AdManager.Grains.Jobs;
 
@@ -70,6 +71,9 @@ public sealed class EntityState
 
     /// <summary>Records written to the target so far.</summary>
     [Id(11)] public long Written { get; set; }
+
+    /// <summary>The rows to load summed for validation when resolving took the sum (campaigns); null: validation sums them.</summary>
+    [Id(12)] public StagedDigest? StagedDigest { get; set; }
 
     public bool IsBatchDone(int batchNo) => batchNo < BatchWatermark || BatchesDone.Contains(batchNo);
 

@@ -126,7 +126,8 @@ public sealed partial class MigrationJobGrain
         foreach (var kind in pipeline.Entities(config))
         {
             var es = Entity(kind);
-            var (superseded, loadable, batches) = resolved[kind];
+            var (superseded, loadable, batches, digest) = resolved[kind];
+            es.StagedDigest = digest;
             es.Superseded = superseded;
             es.Loaded = loadable;
             es.BatchesTotal = batches;
@@ -171,7 +172,8 @@ public sealed partial class MigrationJobGrain
         else
         {
             var batches = entities.ToDictionary(k => k, k => Entity(k).BatchesTotal);
-            var (result, verified) = await pipeline.Validate.RunAsync(JobId, s.MigratedAt!.Value, entities, batches, config.Options.BatchSize, ct);
+            var digests = entities.ToDictionary(k => k, k => Entity(k).StagedDigest);
+            var (result, verified) = await pipeline.Validate.RunAsync(JobId, s.MigratedAt!.Value, entities, batches, digests, config.Options.BatchSize, ct);
             s.Validation = result;
             foreach (var (kind, count) in verified) Entity(kind).Verified = count;
         }

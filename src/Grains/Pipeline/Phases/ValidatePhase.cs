@@ -26,7 +26,7 @@ public sealed class ValidatePhase(
 
     public async Task<(ValidationResult Result, Dictionary<EntityKind, long> Verified)> RunAsync(
         Guid jobId, DateTimeOffset migratedAt, IReadOnlyList<EntityKind> entities, IReadOnlyDictionary<EntityKind, int> batches,
-        int batchSize, CancellationToken ct)
+        IReadOnlyDictionary<EntityKind, StagedDigest?> stagedDigests, int batchSize, CancellationToken ct)
     {
         var checks = new List<ValidationCheck>();
         var mismatches = new List<string>();
@@ -34,7 +34,7 @@ public sealed class ValidatePhase(
         var perRead = Math.Max(1, RowsPerRead / Math.Max(1, batchSize));
         var comparisons = entities.Select(entity => entity switch
         {
-            EntityKind.Campaigns => FromPostgresAsync("postgres:campaign_metadata", campaigns.CompareAsync(jobId, SampleSize, ct)),
+            EntityKind.Campaigns => FromPostgresAsync("postgres:campaign_metadata", campaigns.CompareAsync(jobId, SampleSize, ct, stagedDigests.GetValueOrDefault(entity))),
             EntityKind.Catalogs => FromPostgresAsync("postgres:catalog_metadata", catalogs.CompareAsync(jobId, SampleSize, ct)),
             _ => FromDynamoAsync(jobId, migratedAt, entity, batches.GetValueOrDefault(entity), perRead, ct),
         }).ToList();

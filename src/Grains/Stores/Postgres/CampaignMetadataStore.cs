@@ -38,12 +38,18 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
                 migrated_at = EXCLUDED.migrated_at
         """;
 
+    /// <summary>The key and the stored values validation compares, staged against target.</summary>
+    internal const string Key = "campaign_id";
+
+    internal static readonly string[] ComparedValues =
+        ["merchant_id", "name", "status", "daily_budget_micros", "currency", "start_date", "end_date", "targeting", "source_modified_at"];
+
     /// <summary>
     /// Reads the target back for the job's loaded campaigns: how many carry this job's id, and how many
     /// of those equal the staged record in every stored column. Up to <paramref name="sampleSize"/> differing keys.
+    /// <paramref name="staged"/>: the staged side's sum when resolving took it, so only the target is read.
     /// </summary>
-    public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
-        TargetComparison.RunAsync(dataSource, StagingTables.Name(EntityKind.Campaigns, jobId), "campaign_metadata", "campaign_id",
-            ["merchant_id", "name", "status", "daily_budget_micros", "currency", "start_date", "end_date", "targeting", "source_modified_at"],
-            jobId, sampleSize, ct);
+    public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct, StagedDigest? staged = null) =>
+        TargetComparison.RunAsync(dataSource, StagingTables.Name(EntityKind.Campaigns, jobId), "campaign_metadata", Key,
+            ComparedValues, jobId, sampleSize, staged, ct);
 }

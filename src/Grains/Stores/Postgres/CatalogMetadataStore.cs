@@ -37,5 +37,5 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
     public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
         TargetComparison.RunAsync(dataSource, StagingTables.Name(EntityKind.Catalogs, jobId), "catalog_metadata", "catalog_id",
             ["merchant_id", "name", "country", "default_currency", "product_count", "source_modified_at"],
-            jobId, sampleSize, ct);
+            jobId, sampleSize, staged: null, ct);
 }

@@ -32,6 +32,9 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     /// Resolves all entities of the job in parent-before-child order and numbers the batches. Returns, per entity, the
     /// superseded and loaded counts and the number of batches: the staged count (the primary key's last seq) less the
     /// rows the statements excluded, which they return, so no statement scans staging to count or number.
+    /// For campaigns it also returns validation's staged-side sum (<see cref="StagedDigest"/>): their compared values are
+    /// never rewritten here, so a second connection sums every staged row while these statements run (on the core they
+    /// leave idle), and the rows they exclude, whose hashes they return with their seqs, are XORed out of it.
     /// </summary>
     public async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(Guid jobId, int batchSize, CancellationToken ct)
     {
@@ -47,6 +50,25 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind, jobId)))};
             RESET default_statistics_target
             """, ct);
+        var campaigns = StagingTables.Name(EntityKind.Campaigns, jobId);
+        var campaignHash = TargetComparison.RowHash("s", CampaignMetadataStore.Key, CampaignMetadataStore.ComparedValues);
+        var campaignsSum = SumAllAsync(campaigns, campaignHash, ct);
+        try
+        {
+            return await ResolveAsync(connection, jobId, batchSize, campaignHash, campaignsSum, ct);
+        }
+        catch
+        {
+            // Not left running behind a failed resolution, nor its failure unobserved.
+            await Task.WhenAny(campaignsSum);
+            _ = campaignsSum.Exception;
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(NpgsqlConnection connection, Guid jobId, int batchSize,
+        string campaignHash, Task<StagedDigest> campaignsSum, CancellationToken ct)
+    {
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ExecAsync(connection, StagingTables.SetJobWorkMem, ct);
 
@@ -66,17 +88,22 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         // The seqs each entity's statements took out of loading (superseded or rejected), and how many were superseded.
         var excluded = EntitySchema.All.ToDictionary(e => e.Kind, _ => new List<long>());
         var superseded = EntitySchema.All.ToDictionary(e => e.Kind, _ => 0L);
-        async Task Supersede(EntityKind entity, string key, string order)
+        long excludedCampaignsHash = 0;
+        async Task Supersede(EntityKind entity, string key, string order, string rowHash = "0")
         {
-            var seqs = await SupersedeAsync(connection, StagingTables.Name(entity, jobId), key, order, ct);
-            superseded[entity] = seqs.Count;
-            excluded[entity].AddRange(seqs);
+            var rows = await SupersedeAsync(connection, StagingTables.Name(entity, jobId), key, order, rowHash, ct);
+            superseded[entity] = rows.Count;
+            foreach (var (seq, hash) in rows)
+            {
+                excluded[entity].Add(seq);
+                if (entity == EntityKind.Campaigns) excludedCampaignsHash ^= hash;
+            }
         }
         async Task RejectChildren(EntityKind child, string keyExpression, EntityKind parent, string parentKey) =>
             excluded[child].AddRange(await RejectChildrenAsync(connection, jobId, child, StagingTables.Name(child, jobId), keyExpression,
                 StagingTables.Name(parent, jobId), parentKey, ct));
 
-        await Supersede(EntityKind.Campaigns, "campaign_id", "source_modified_ticks DESC, line DESC");
+        await Supersede(EntityKind.Campaigns, "campaign_id", "source_modified_ticks DESC, line DESC", campaignHash);
         await RejectChildren(EntityKind.CampaignPerformance, "record_key", EntityKind.Campaigns, "campaign_id");
         await Supersede(EntityKind.CampaignPerformance, "campaign_id, date", "line DESC");
 
@@ -109,6 +136,16 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
                 """, ct, jobId, (short)entity.Kind, ranges.Select(r => r.First).ToArray(), ranges.Select(r => r.Last).ToArray());
             resolved[entity.Kind] = new ResolvedEntity(superseded[entity.Kind], staged - excluded[entity.Kind].Count, ranges.Count);
         }
+        var allCampaigns = await campaignsSum;
+        var campaignsResolved = resolved[EntityKind.Campaigns];
+        if (allCampaigns.Count != campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count)
+        {
+            throw new InvalidOperationException($"campaigns staging holds {allCampaigns.Count} rows, not the {campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count} staged");
+        }
+        resolved[EntityKind.Campaigns] = campaignsResolved with
+        {
+            Digest = new StagedDigest(campaignsResolved.Loaded, allCampaigns.Hash ^ excludedCampaignsHash),
+        };
         await ExecAsync(connection, $"INSERT INTO stage_batches VALUES ($1, {ResolvedMarker}, 0, 0, 0)", ct, jobId);
 
         await tx.CommitAsync(ct);
@@ -118,17 +155,45 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     /// <summary>
     /// Rule 5 over the rows whose key extraction flagged as possibly seen before (<c>maybe_duplicate</c>): every key with
     /// two candidate rows has a flagged one, so ranking only the rows of flagged keys gives the same outcome as ranking
-    /// them all, without sorting every row of the job. Returns the seqs it superseded.
+    /// them all, without sorting every row of the job. Returns the seqs it superseded, each with <paramref name="rowHash"/>
+    /// of its row (SQL over <c>s</c>).
     /// </summary>
-    private static Task<List<long>> SupersedeAsync(NpgsqlConnection connection, string table, string key, string order, CancellationToken ct) =>
-        SeqsAsync(connection, $"""
+    private static async Task<List<(long Seq, long Hash)>> SupersedeAsync(NpgsqlConnection connection, string table, string key, string order,
+        string rowHash, CancellationToken ct)
+    {
+        await using var command = Statement(connection, $"""
             UPDATE {table} s SET outcome = {Superseded}
             FROM (SELECT seq, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rn
                   FROM {table}
                   WHERE outcome = 0 AND ({key}) IN (SELECT {key} FROM {table} WHERE maybe_duplicate AND outcome = 0)) r
             WHERE s.seq = r.seq AND r.rn > 1
-            RETURNING s.seq
-            """, ct);
+            RETURNING s.seq, {rowHash}
+            """);
+        var rows = new List<(long, long)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        return rows;
+    }
+
+    /// <summary>
+    /// Every row of a staging table summed as validation sums a side (<see cref="TargetComparison"/>), on a connection of
+    /// its own, without parallel workers: it runs beside the resolving statements, which keep the other core busy.
+    /// </summary>
+    private async Task<StagedDigest> SumAllAsync(string table, string rowHash, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ExecAsync(connection, "SET LOCAL max_parallel_workers_per_gather = 0", ct);
+        await using var command = Statement(connection, $"SELECT count(*), coalesce(bit_xor({rowHash}), 0) FROM {table} s");
+        StagedDigest sum;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            sum = new StagedDigest(reader.GetInt64(0), reader.GetInt64(1));
+        }
+        await tx.CommitAsync(ct);
+        return sum;
+    }
 
     /// <summary>
     /// Children whose parent did not end as loaded are <c>orphan:</c>; children whose loaded parent
@@ -204,5 +269,8 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     }
 }
 
-/// <summary>What resolving left of an entity: rows superseded, rows to load, and the batches they make.</summary>
-public sealed record ResolvedEntity(long Superseded, long Loaded, int Batches);
+/// <summary>
+/// What resolving left of an entity: rows superseded, rows to load, and the batches they make; for campaigns, the rows to
+/// load summed for validation.
+/// </summary>
+public sealed record ResolvedEntity(long Superseded, long Loaded, int Batches, StagedDigest? Digest = null);

@@ -12,18 +12,30 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
     public bool ContentMatches => Matched == Expected;
 
     /// <summary>
-    /// What one side of a comparison is: the table (aliased) and its filter, and the compared columns as an
-    /// expression list over that alias, key first, in the same order and of the same types on both sides;
-    /// <paramref name="TakesJobId"/> when <paramref name="From"/> refers to the job id as <c>$1</c>.
+    /// What one side of a comparison is: the table (aliased), the filter that picks the job's rows, and the 64-bit hash of
+    /// a row (see <see cref="RowHash"/>); <paramref name="TakesJobId"/> when the filter refers to the job id as <c>$1</c>.
+    /// <paramref name="WholeTableWhen"/>, when given, is a condition under which the side sums the whole table with the
+    /// filter inside the aggregates instead of in a WHERE: when the job's rows are most of the table. A planner whose
+    /// statistics predate the job's load expects almost none of its rows and would read them through the index, then
+    /// hash them all in one process; over the whole table it scans in parallel and each worker hashes its share.
     /// </summary>
-    internal sealed record Side(string From, string Columns, bool TakesJobId);
+    internal sealed record Side(string Table, string Filter, string Hash, bool TakesJobId, string? WholeTableWhen = null);
+
+    /// <summary>
+    /// The hash both sides sum, as SQL over a row aliased <paramref name="alias"/>: <c>hash_record_extended</c> of the
+    /// key and the stored values, in that order (same names and types in staging and target).
+    /// </summary>
+    internal static string RowHash(string alias, string key, IEnumerable<string> values) =>
+        $"hash_record_extended(ROW({alias}.{key}, {string.Join(", ", values.Select(v => $"{alias}.{v}"))}), 0)";
 
     /// <summary>
     /// The comparison of a job's staged records (<c>s</c>, loaded ones) with a PostgreSQL target table (<c>t</c>) keyed by
     /// <paramref name="key"/>, over the stored <paramref name="values"/> (same names and types in both tables).
+    /// <paramref name="staged"/>, when given, is the staged side's sum as resolving took it (see
+    /// <see cref="StagingResolver"/>), so only the target is read.
     /// </summary>
     internal static Task<TargetComparison> RunAsync(NpgsqlDataSource dataSource, string stagingTable, string targetTable,
-        string key, string[] values, Guid jobId, int sampleSize, CancellationToken ct)
+        string key, string[] values, Guid jobId, int sampleSize, StagedDigest? staged, CancellationToken ct)
     {
         string Over(string alias) => string.Join(", ", values.Select(v => $"{alias}.{v}"));
         var perRecord = $"""
@@ -34,8 +46,10 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
             WHERE s.outcome = 0
             """;
         return RunAsync(dataSource,
-            new Side($"{stagingTable} s WHERE s.outcome = 0", $"s.{key}, {Over("s")}", TakesJobId: false),
-            new Side($"{targetTable} t WHERE t.migration_job_id = $1", $"t.{key}, {Over("t")}", TakesJobId: true),
+            staged,
+            new Side($"{stagingTable} s", "s.outcome = 0", RowHash("s", key, values), TakesJobId: false),
+            new Side($"{targetTable} t", "t.migration_job_id = $1", RowHash("t", key, values), TakesJobId: true,
+                WholeTableWhen: $"pg_relation_size('{stagingTable}') >= pg_relation_size('{targetTable}') / 2"),
             perRecord, jobId, sampleSize, ct);
     }
 
@@ -43,39 +57,47 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
     /// Compares a job's staged records with its target, set-based in PostgreSQL. First both sides are summed, each in
     /// one scan of its own (concurrently): the count, and the XOR of a 64-bit hash of every record's key and values
     /// (<c>hash_record_extended</c>). The target side reads only the rows carrying this job's id (its index when the
-    /// target is large), so the cost follows the job, not the table. Equal counts and sums settle it: every staged
-    /// record is in the target with this job's id and the same values (a difference goes unseen only when two 64-bit
-    /// sums collide). Otherwise a record-by-record join (<paramref name="perRecordSql"/>: key, found, same per staged
-    /// record) gives the exact found and matched counts, and a second pass the first <paramref name="sampleSize"/>
-    /// differing keys.
+    /// job's rows are a small part of the target, a full scan when they are most of it), so the cost follows the job,
+    /// not the table. Equal counts and sums settle it: every staged record is in the target with this job's id and the
+    /// same values (a difference goes unseen only when two 64-bit sums collide). Otherwise a record-by-record join
+    /// (<paramref name="perRecordSql"/>: key, found, same per staged record) gives the exact found and matched counts,
+    /// and a second pass the first <paramref name="sampleSize"/> differing keys.
     /// </summary>
-    internal static async Task<TargetComparison> RunAsync(NpgsqlDataSource dataSource, Side staged, Side target,
-        string perRecordSql, Guid jobId, int sampleSize, CancellationToken ct)
+    private static async Task<TargetComparison> RunAsync(NpgsqlDataSource dataSource, StagedDigest? stagedDigest, Side staged,
+        Side target, string perRecordSql, Guid jobId, int sampleSize, CancellationToken ct)
     {
-        var stagedSum = SumAsync(dataSource, staged, jobId, ct);
+        var stagedSum = stagedDigest is { } known ? Task.FromResult(known) : SumAsync(dataSource, staged, jobId, ct);
         var targetSum = SumAsync(dataSource, target, jobId, ct);
-        var (expected, stagedHash) = await stagedSum;
-        var (present, targetHash) = await targetSum;
-        if (expected == present && stagedHash == targetHash)
+        var expected = await stagedSum;
+        var present = await targetSum;
+        if (expected == present)
         {
-            return new TargetComparison(expected, expected, expected, [], SettledByChecksum: true);
+            return new TargetComparison(expected.Count, expected.Count, expected.Count, [], SettledByChecksum: true);
         }
         return await RecordByRecordAsync(dataSource, perRecordSql, jobId, sampleSize, ct);
     }
 
-    private static async Task<(long Count, long Hash)> SumAsync(NpgsqlDataSource dataSource, Side side, Guid jobId, CancellationToken ct)
+    /// <summary>One side summed: its rows' count and the XOR of their hashes.</summary>
+    internal static async Task<StagedDigest> SumAsync(NpgsqlDataSource dataSource, Side side, Guid jobId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await BeginJobScanAsync(connection, ct);
-        await using var command = new NpgsqlCommand($"""
-            SELECT count(*), coalesce(bit_xor(hash_record_extended(ROW({side.Columns}), 0)), 0) FROM {side.From}
-            """, connection, tx) { CommandTimeout = 0 };
+        var whole = false;
+        if (side.WholeTableWhen is { } condition)
+        {
+            await using var plan = new NpgsqlCommand($"SELECT {condition}", connection, tx);
+            whole = (bool)(await plan.ExecuteScalarAsync(ct))!;
+        }
+        var sql = whole
+            ? $"SELECT count(*) FILTER (WHERE {side.Filter}), coalesce(bit_xor({side.Hash}) FILTER (WHERE {side.Filter}), 0) FROM {side.Table}"
+            : $"SELECT count(*), coalesce(bit_xor({side.Hash}), 0) FROM {side.Table} WHERE {side.Filter}";
+        await using var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 0 };
         if (side.TakesJobId) command.Parameters.Add(new NpgsqlParameter { Value = jobId });
-        (long, long) sum;
+        StagedDigest sum;
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
-            sum = (reader.GetInt64(0), reader.GetInt64(1));
+            sum = new StagedDigest(reader.GetInt64(0), reader.GetInt64(1));
         }
         await tx.CommitAsync(ct);
         return sum;
