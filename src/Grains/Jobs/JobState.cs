@@ -75,6 +75,9 @@ public sealed class EntityState
     /// <summary>The rows to load summed for validation when resolving took the sum (campaigns); null: validation sums them.</summary>
     [Id(12)] public StagedDigest? StagedDigest { get; set; }
 
+    /// <summary>Records extraction staged (null in a state written before it was kept: resolving counts them).</summary>
+    [Id(13)] public long? Staged { get; set; }
+
     public bool IsBatchDone(int batchNo) => batchNo < BatchWatermark || BatchesDone.Contains(batchNo);
 
     public int BatchesCompleted => BatchWatermark + BatchesDone.Count;

@@ -37,6 +37,7 @@ public sealed partial class MigrationJobGrain
             if (!es.Extracted)
             {
                 await pipeline.Resolver.ResetEntityAsync(JobId, kind, ct);
+                es.Staged = 0;
                 if (source.Has(kind))
                 {
                     Interlocked.Exchange(ref _liveRead, 0);
@@ -48,6 +49,7 @@ public sealed partial class MigrationJobGrain
                     es.Read = result.Read;
                     es.Skipped = result.Skipped;
                     es.Rejected = result.Rejected;
+                    es.Staged = result.Staged;
                     foreach (var warning in result.Warnings.Where(w => !s.Warnings.Contains(w))) s.Warnings.Add(warning);
                     Interlocked.Exchange(ref _liveRead, 0);
                     JobLog.EntityExtracted(logger, JobId, schema.Name, result.Read, result.Rejected, result.Skipped);

@@ -120,7 +120,8 @@ public sealed partial class MigrationJobGrain
     {
         var s = state.State;
         var config = s.Config!;
-        var resolved = await pipeline.Resolver.ResolveAsync(JobId, config.Options.BatchSize, ct);
+        var staged = pipeline.Entities(config).ToDictionary(k => k, k => Entity(k).Staged);
+        var resolved = await pipeline.Resolver.ResolveAsync(JobId, config.Options.BatchSize, staged, ct);
         var byReason = await pipeline.Reader.RejectionsByReasonAsync(JobId, ct);
         long rejected = 0, considered = 0;
         foreach (var kind in pipeline.Entities(config))

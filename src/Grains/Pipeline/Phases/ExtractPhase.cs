@@ -7,7 +7,11 @@ using Npgsql;
 namespace AdManager.Grains.Pipeline.Phases;
 
 /// <summary>What reading one entity produced.</summary>
-public sealed record EntityExtraction(long Read, long Skipped, long Rejected, IReadOnlyList<string> Warnings);
+public sealed record EntityExtraction(long Read, long Skipped, long Rejected, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Records staged: every record read that was in scope and not rejected.</summary>
+    public long Staged => Read - Skipped - Rejected;
+}
 
 /// <summary>
 /// Steps 4.2 and (record by record) 4.4: streams one entity from its source (an export file, a legacy table: the

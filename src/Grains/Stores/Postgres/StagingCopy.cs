@@ -138,7 +138,7 @@ internal sealed class StagingCopy : IDisposable
         _stage.Complete();
         _staged = true;
         _stageStream.Dispose();
-        Execute(_stageConnection, StagingTables.AddKey(_entity, _jobId));
+        Execute(_stageConnection, StagingTables.AddSeqIndex(_entity, _jobId));
         _stageTransaction.Commit();
         _rejections.Complete();
     }

@@ -30,13 +30,15 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Resolves all entities of the job in parent-before-child order and numbers the batches. Returns, per entity, the
-    /// superseded and loaded counts and the number of batches: the staged count (the primary key's last seq) less the
-    /// rows the statements excluded, which they return, so no statement scans staging to count or number.
+    /// superseded and loaded counts and the number of batches: the staged count (<paramref name="staged"/>, as extraction
+    /// counted it; counted here when unknown) less the rows the statements excluded, which they return, so no statement
+    /// scans staging to count or number.
     /// For campaigns it also returns validation's staged-side sum (<see cref="StagedDigest"/>): their compared values are
     /// never rewritten here, so a second connection sums every staged row while these statements run (on the core they
     /// leave idle), and the rows they exclude, whose hashes they return with their seqs, are XORed out of it.
     /// </summary>
-    public async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(Guid jobId, int batchSize, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(Guid jobId, int batchSize,
+        IReadOnlyDictionary<EntityKind, long?> staged, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
@@ -55,7 +57,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         var campaignsSum = SumAllAsync(campaigns, campaignHash, ct);
         try
         {
-            return await ResolveAsync(connection, jobId, batchSize, campaignHash, campaignsSum, ct);
+            return await ResolveAsync(connection, jobId, batchSize, staged, campaignHash, campaignsSum, ct);
         }
         catch
         {
@@ -67,7 +69,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     }
 
     private async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(NpgsqlConnection connection, Guid jobId, int batchSize,
-        string campaignHash, Task<StagedDigest> campaignsSum, CancellationToken ct)
+        IReadOnlyDictionary<EntityKind, long?> stagedCounts, string campaignHash, Task<StagedDigest> campaignsSum, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ExecAsync(connection, StagingTables.SetJobWorkMem, ct);
@@ -128,7 +130,8 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         var resolved = new Dictionary<EntityKind, ResolvedEntity>();
         foreach (var entity in EntitySchema.All)
         {
-            var staged = await ScalarAsync(connection, $"SELECT coalesce(max(seq) + 1, 0) FROM {StagingTables.Name(entity.Kind, jobId)}", ct);
+            var staged = stagedCounts.GetValueOrDefault(entity.Kind)
+                ?? await ScalarAsync(connection, $"SELECT count(*) FROM {StagingTables.Name(entity.Kind, jobId)}", ct);
             var ranges = StagedBatchRanges.Compute(staged, excluded[entity.Kind], batchSize);
             await ExecAsync(connection, """
                 INSERT INTO stage_batches (job_id, entity, batch_no, first_seq, last_seq)
@@ -155,7 +158,8 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     /// <summary>
     /// Rule 5 over the rows whose key extraction flagged as possibly seen before (<c>maybe_duplicate</c>): every key with
     /// two candidate rows has a flagged one, so ranking only the rows of flagged keys gives the same outcome as ranking
-    /// them all, without sorting every row of the job. Returns the seqs it superseded, each with <paramref name="rowHash"/>
+    /// them all, without sorting every row of the job. The ranked rows are found again by their physical address (ctid,
+    /// within the one statement), not through an index. Returns the seqs it superseded, each with <paramref name="rowHash"/>
     /// of its row (SQL over <c>s</c>).
     /// </summary>
     private static async Task<List<(long Seq, long Hash)>> SupersedeAsync(NpgsqlConnection connection, string table, string key, string order,
@@ -163,10 +167,10 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     {
         await using var command = Statement(connection, $"""
             UPDATE {table} s SET outcome = {Superseded}
-            FROM (SELECT seq, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rn
+            FROM (SELECT ctid AS tid, row_number() OVER (PARTITION BY {key} ORDER BY {order}) AS rn
                   FROM {table}
                   WHERE outcome = 0 AND ({key}) IN (SELECT {key} FROM {table} WHERE maybe_duplicate AND outcome = 0)) r
-            WHERE s.seq = r.seq AND r.rn > 1
+            WHERE s.ctid = r.tid AND r.rn > 1
             RETURNING s.seq, {rowHash}
             """);
         var rows = new List<(long, long)>();
