@@ -8,6 +8,8 @@
 #   scripts/infra.sh status  exit 0 only when both run
 #   scripts/infra.sh pg-stop | pg-start | dynalite-stop | dynalite-start
 #                            one server only (the fault-tolerance tests restart them)
+#   scripts/infra.sh pg-crash  stop PostgreSQL as a crash would (immediate); the next
+#                            pg-start recovers, which empties unlogged tables
 #   scripts/infra.sh env     print stack.env: API_URL, PG_CONNECTION (libpq URI),
 #                            PG_NPGSQL, DYNAMODB_ENDPOINT; to export them:
 #                            set -a; eval "$(scripts/infra.sh env)"; set +a
@@ -48,6 +50,7 @@ status)
     exit "$rc"
     ;;
 pg-stop) pg_stop ;;
+pg-crash) pg_crash ;;
 pg-start) pg_start ;;
 dynalite-stop) dynalite_stop ;;
 dynalite-start) dynalite_start ;;

@@ -472,6 +472,18 @@ pg_stop() {
     _stack_locked _pg_stop_locked
 }
 
+# Stops PostgreSQL as a crash would (immediate: no checkpoint, no clean shutdown); the next
+# start runs crash recovery, which also empties unlogged tables. For the crash tests.
+_pg_crash_locked() {
+    [[ -f "$PG_DATA/postmaster.pid" ]] || _stack_die "PostgreSQL is not running" || return 1
+    _pg_as "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w -t 60 >/dev/null 2>&1 || true
+    stop_pidfile "$PG_PIDFILE" TERM 30
+}
+
+pg_crash() {
+    _stack_locked _pg_crash_locked
+}
+
 _pg_create_db_unlocked() {
     local name="$1"
     # Identifier rules keep quoting trivial and catch typos early.

@@ -51,4 +51,7 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Job {JobId}: a batch in flight did not finish before the silo stopped ({ErrorType}); it runs again on resume")]
     public static partial void BatchNotCheckpointed(ILogger logger, Guid jobId, string errorType);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "Job {JobId} in {Status}: PostgreSQL lost the job's staging (a crash empties unlogged tables); reading the source again")]
+    public static partial void StagingLost(ILogger logger, Guid jobId, string status);
 }

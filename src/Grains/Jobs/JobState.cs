@@ -45,6 +45,12 @@ public sealed class JobState
     /// </summary>
     [Id(20)] public bool RejectThresholdExceeded { get; set; }
 
+    /// <summary>
+    /// PostgreSQL lost the job's staging after extraction and the job is reading its source again in place (its status
+    /// stays: statuses only move forward); set until staging is extracted and resolved again.
+    /// </summary>
+    [Id(21)] public bool Restaging { get; set; }
+
     public bool Exists => Config is not null;
 }
 

@@ -8,6 +8,14 @@ public sealed partial class MigrationJobGrain
 {
     private async Task<bool> ExtractAsync(CancellationToken ct)
     {
+        if (!await ExtractEntitiesAsync(ct)) return false;
+        await MoveAsync(JobStatus.Transforming);
+        return true;
+    }
+
+    /// <summary>Reads and stages every entity not yet extracted; false when the job was cancelled (and is now final).</summary>
+    private async Task<bool> ExtractEntitiesAsync(CancellationToken ct)
+    {
         var s = state.State;
         var config = s.Config!;
         var entities = pipeline.Entities(config);
@@ -66,7 +74,35 @@ public sealed partial class MigrationJobGrain
                 return false;
             }
         }
-        await MoveAsync(JobStatus.Transforming);
+        return true;
+    }
+
+    /// <summary>
+    /// After extraction a job needs its staging until it is final. Unlogged staging comes back empty after a PostgreSQL
+    /// crash; a job that finds it so (or was already re-staging when it stopped) reads its source again and resolves
+    /// again, keeping its status and its migratedAt, then goes on where it was: loading sends every batch again (an
+    /// upsert by key writes the same rows), validation compares the targets with the new staging.
+    /// Returns false when the job was cancelled meanwhile (and is now final).
+    /// </summary>
+    private async Task<bool> RestageIfLostAsync(CancellationToken ct)
+    {
+        var s = state.State;
+        if (s.Status is not (JobStatus.Transforming or JobStatus.Loading or JobStatus.Validating)) return true;
+        if (!s.Restaging)
+        {
+            var staged = pipeline.Entities(s.Config!).Select(kind => (kind, Entity(kind).Staged ?? 0));
+            if ((await pipeline.Reader.LostAsync(JobId, staged, ct)).Count == 0) return true;
+            JobLog.StagingLost(logger, JobId, s.Status.ToWire());
+            s.Restaging = true;
+            await DiscardExtractionAsync();
+            await SaveAsync();
+        }
+        if (!await ExtractEntitiesAsync(ct)) return false;
+        if (s.Status != JobStatus.Transforming) await ResolveStagingAsync(ct);
+        const string warning = "PostgreSQL lost this job's staging (a crash empties unlogged tables) after extraction; the source was read again";
+        if (!s.Warnings.Contains(warning)) s.Warnings.Add(warning);
+        s.Restaging = false;
+        await SaveAsync();
         return true;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Abstractions.Loading;
 using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Stores.Postgres;
 using AdManager.Grains.Telemetry;
 
 namespace AdManager.Grains.Jobs;
@@ -123,11 +124,14 @@ public sealed partial class MigrationJobGrain
             {
                 EntityKind.Campaigns => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).LoadStaged(staged),
                 EntityKind.CampaignPerformance => await GrainFactory.GetGrain<ICampaignLoaderGrain>(0).Load(
-                    new CampaignBatch(JobId, first, migratedAt, await reader.PerformanceBatchAsync(JobId, first, CancellationToken.None))),
+                    new CampaignBatch(JobId, first, migratedAt, Whole(await reader.PerformanceBatchAsync(JobId, first, CancellationToken.None), expected))),
                 EntityKind.Catalogs => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).LoadStaged(staged),
                 _ => await GrainFactory.GetGrain<ICatalogLoaderGrain>(0).Load(
-                    new CatalogBatch(JobId, first, migratedAt, await reader.ProductBatchAsync(JobId, first, CancellationToken.None))),
+                    new CatalogBatch(JobId, first, migratedAt, Whole(await reader.ProductBatchAsync(JobId, first, CancellationToken.None), expected))),
             };
+            // A merge accounts for every row of its batches, written or refused; fewer means the staging is not there.
+            if (result.Status != BatchStatus.Failed && result.Written + result.Errors.Count < expected)
+                throw new StagingLostException($"{EntitySchema.For(kind).Name} batches {first}-{last} held {result.Written + result.Errors.Count} of {expected} rows");
             return new LoadCall(kind, first, last, result);
         }
         finally
@@ -135,6 +139,10 @@ public sealed partial class MigrationJobGrain
             pipeline.Metrics.BatchCompleted(EntitySchema.For(kind).Name, result?.Status, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>A batch read from staging, which must hold every row resolving counted in it.</summary>
+    private static List<T> Whole<T>(List<T> batch, long expected) =>
+        batch.Count == expected ? batch : throw new StagingLostException($"a batch held {batch.Count} of {expected} rows");
 
     /// <summary>
     /// Per key the later job's data must win: a job loads only once every earlier job with overlapping

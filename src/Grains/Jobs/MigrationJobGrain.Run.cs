@@ -110,6 +110,7 @@ public sealed partial class MigrationJobGrain
         }
         JobLog.Running(logger, JobId, s.Status.ToWire());
         if (s.Status == JobStatus.Submitted) await MoveAsync(JobStatus.Extracting);                   // 4.1
+        if (!await RestageIfLostAsync(ct)) return;
         if (s.Status == JobStatus.Extracting && !await ExtractAsync(ct)) return;                       // 4.2
         if (s.Status == JobStatus.Transforming && !await TransformAsync(ct)) return;                   // 4.3-4.4
         if (s.Status == JobStatus.Loading && !await LoadAsync(ct)) return;                             // 4.5-4.6
@@ -117,6 +118,35 @@ public sealed partial class MigrationJobGrain
     }
 
     private async Task<bool> TransformAsync(CancellationToken ct)
+    {
+        var s = state.State;
+        var config = s.Config!;
+        var (rejected, considered) = await ResolveStagingAsync(ct);
+
+        // The reject threshold, before anything is written to a target.
+        var ratio = considered == 0 ? 0 : (double)rejected / considered;
+        if (ratio > config.Options.MaxRejectedRatio)
+        {
+            // Each record's outcome stands (read = skipped + rejected + superseded + loaded); none was written.
+            s.RejectThresholdExceeded = true;
+            await FailAsync($"{rejected} of {considered} in-scope records were rejected ({ratio:P2}), above maxRejectedRatio {config.Options.MaxRejectedRatio:0.####}; nothing was written to any target");
+            return false;
+        }
+        if (s.CancelRequested)
+        {
+            foreach (var es in s.Entities.Values) es.Loaded = 0;
+            await FinishAsync(JobStatus.Cancelled, null);
+            return false;
+        }
+        await MoveAsync(JobStatus.Loading);
+        return true;
+    }
+
+    /// <summary>
+    /// Steps 4.3-4.4 set-based: the cross-record rules over the staging, and per entity the outcome counts and batches,
+    /// checkpointed. Returns the rejected and the in-scope records, for the reject threshold.
+    /// </summary>
+    private async Task<(long Rejected, long Considered)> ResolveStagingAsync(CancellationToken ct)
     {
         var s = state.State;
         var config = s.Config!;
@@ -140,24 +170,7 @@ public sealed partial class MigrationJobGrain
         }
         Advance(45);
         await SaveAsync();
-
-        // The reject threshold, before anything is written to a target.
-        var ratio = considered == 0 ? 0 : (double)rejected / considered;
-        if (ratio > config.Options.MaxRejectedRatio)
-        {
-            // Each record's outcome stands (read = skipped + rejected + superseded + loaded); none was written.
-            s.RejectThresholdExceeded = true;
-            await FailAsync($"{rejected} of {considered} in-scope records were rejected ({ratio:P2}), above maxRejectedRatio {config.Options.MaxRejectedRatio:0.####}; nothing was written to any target");
-            return false;
-        }
-        if (s.CancelRequested)
-        {
-            foreach (var es in s.Entities.Values) es.Loaded = 0;
-            await FinishAsync(JobStatus.Cancelled, null);
-            return false;
-        }
-        await MoveAsync(JobStatus.Loading);
-        return true;
+        return (rejected, considered);
     }
 
     private async Task ValidateAsync(CancellationToken ct)
@@ -175,6 +188,9 @@ public sealed partial class MigrationJobGrain
             var batches = entities.ToDictionary(k => k, k => Entity(k).BatchesTotal);
             var digests = entities.ToDictionary(k => k, k => Entity(k).StagedDigest);
             var (result, verified) = await pipeline.Validate.RunAsync(JobId, s.MigratedAt!.Value, entities, batches, digests, config.Options.BatchSize, ct);
+            // What validation expected comes from staging; fewer than resolving counted means the staging is not there.
+            foreach (var check in result.Checks.Where(c => c.Expected != s.Entities[c.Entity].Loaded))
+                throw new StagingLostException($"{check.Entity}: staging held {check.Expected} of {s.Entities[check.Entity].Loaded} loaded records");
             s.Validation = result;
             foreach (var (kind, count) in verified) Entity(kind).Verified = count;
         }

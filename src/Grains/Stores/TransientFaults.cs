@@ -34,6 +34,7 @@ public static class TransientFaults
         AmazonClientException => true,
         Dynamo.DynamoThrottledException => true,
         Jobs.BatchFailedException batch => batch.Transient,
+        Postgres.StagingLostException => true,
         HttpRequestException or SocketException or TimeoutException or IOException => true,
         Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException => true,
         _ => false,

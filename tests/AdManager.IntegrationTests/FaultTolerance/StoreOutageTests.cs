@@ -32,6 +32,31 @@ public sealed class StoreOutageTests(TestStack stack)
     }
 
     [Fact]
+    public async Task A_postgres_crash_during_loading_empties_the_staging_and_the_job_reads_its_source_again_and_completes()
+    {
+        using var export = new CatalogExport(products: 1500);
+        await using var host = new MigrationHost(stack, "crash-" + export.P, Paced());
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await WaitForBatchesAsync(api, jobId, 3);
+        await Infra.CrashAndRestartPostgresAsync(stack);
+
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(180));
+        // The crash did empty the (unlogged) staging and the job found it so: what follows is the recovery, not a
+        // staging that survived.
+        Assert.Contains(host.Logs.Entries, l => l.Contains($"Job {jobId}", StringComparison.Ordinal) && l.Contains("lost the job's staging", StringComparison.Ordinal));
+        Assert.Equal("Completed", job["status"]!.GetValue<string>());
+        FaultAssertions.HistoryIsLegal(job);
+        var report = await api.ReportAsync(jobId);
+        Assert.Contains(report["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("lost this job's staging", StringComparison.Ordinal));
+        Assert.True(report["validation"]!["passed"]!.GetValue<bool>());
+        Assert.Equal(1500, report["entities"]!["products"]!["loaded"]!.GetValue<long>());
+        Assert.Equal(1500, report["entities"]!["products"]!["verified"]!.GetValue<long>());
+        await FaultAssertions.TargetsMatchReportAsync(stack, export, report, jobId);
+    }
+
+    [Fact]
     public async Task A_short_dynamodb_outage_is_retried_and_the_job_completes()
     {
         using var export = new CatalogExport(products: 1500);

@@ -13,6 +13,16 @@ public static class Infra
         stack.Db.Clear();
     }
 
+    /// <summary>
+    /// Stops PostgreSQL as a crash would and starts it again: crash recovery runs, which empties unlogged tables.
+    /// </summary>
+    public static async Task CrashAndRestartPostgresAsync(TestStack stack)
+    {
+        await RunAsync("pg-crash");
+        await RunAsync("pg-start");
+        stack.Db.Clear();
+    }
+
     public static Task StopDynaliteAsync() => RunAsync("dynalite-stop");
 
     public static Task StartDynaliteAsync() => RunAsync("dynalite-start");

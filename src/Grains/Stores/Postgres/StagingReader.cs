@@ -22,6 +22,31 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>
+    /// The entities among <paramref name="staged"/> (entity, rows extraction staged) whose staging is gone or empty though
+    /// rows were staged: what a PostgreSQL crash leaves of unlogged tables (all of a table's rows or none).
+    /// </summary>
+    public async Task<List<EntityKind>> LostAsync(Guid jobId, IEnumerable<(EntityKind Entity, long Staged)> staged, CancellationToken ct)
+    {
+        var lost = new List<EntityKind>();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        foreach (var (entity, rows) in staged)
+        {
+            if (rows <= 0) continue;
+            var table = StagingTables.Name(entity, jobId);
+            await using var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL", connection);
+            exists.Parameters.Add(new NpgsqlParameter { Value = table });
+            var present = (bool)(await exists.ExecuteScalarAsync(ct))!;
+            if (present)
+            {
+                await using var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {table})", connection);
+                present = (bool)(await any.ExecuteScalarAsync(ct))!;
+            }
+            if (!present) lost.Add(entity);
+        }
+        return lost;
+    }
+
     /// <summary>One batch of loaded performance rows, in key order.</summary>
     public Task<List<PerformanceRecord>> PerformanceBatchAsync(Guid jobId, int batchNo, CancellationToken ct) =>
         PerformanceBatchesAsync(jobId, batchNo, batchNo, ct);

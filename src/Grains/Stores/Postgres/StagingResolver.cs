@@ -143,7 +143,7 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         var campaignsResolved = resolved[EntityKind.Campaigns];
         if (allCampaigns.Count != campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count)
         {
-            throw new InvalidOperationException($"campaigns staging holds {allCampaigns.Count} rows, not the {campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count} staged");
+            throw new StagingLostException($"campaigns staging holds {allCampaigns.Count} rows, not the {campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count} staged");
         }
         resolved[EntityKind.Campaigns] = campaignsResolved with
         {

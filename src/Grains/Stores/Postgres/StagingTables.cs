@@ -9,8 +9,11 @@ namespace AdManager.Grains.Stores.Postgres;
 /// before) and <c>outcome</c> 0 candidate (loaded once resolved), 1 superseded, 2 rejected by a
 /// reference check. Per-job tables keep every statement's cost proportional to the job: statistics, scans and joins see
 /// only its rows, no other job's rows or dead rows; clean-up is a <c>DROP</c>, with no rows to delete and vacuum.
-/// Extraction creates an entity's table in the transaction of its COPY, which lets PostgreSQL skip WAL for the load
-/// when <c>wal_level</c> is minimal, and indexes seq once the rows are in. COPY appends rows in seq order, so the table's
+/// The tables are UNLOGGED: staging writes no WAL (in production, where WAL is kept for replicas, that is most of what a
+/// job would otherwise log twice) and no commit waits for a sync of them. What that gives up: a PostgreSQL crash (not a
+/// clean restart) leaves them empty, which the job notices (<see cref="StagingReader.LostAsync"/> and the row-count
+/// guards of loading and validation) and answers by reading its source again.
+/// Extraction creates an entity's table in the transaction of its COPY and indexes seq once the rows are in. COPY appends rows in seq order, so the table's
 /// pages are in seq order too and a BRIN index (a min and max per few pages, built in one pass over the table) finds a
 /// batch range's pages as well as a B-tree would, at a fraction of its build: rows rewritten later (superseded, rejected,
 /// defaulted) move to the end, whose pages no summary covers and every range read looks at, a few pages per job.
@@ -45,14 +48,21 @@ internal static class StagingTables
     };
 
     /// <summary><c>CREATE TABLE</c> of the entity's staging for a job, without its index (see <see cref="AddSeqIndex"/>).</summary>
-    public static string Create(EntityKind entity, Guid jobId) => $"CREATE TABLE {Name(entity, jobId)} ({Columns(entity)})";
+    public static string Create(EntityKind entity, Guid jobId) => $"CREATE UNLOGGED TABLE {Name(entity, jobId)} ({Columns(entity)}) {NoAutovacuum}";
 
     /// <summary>The index on seq, added after the COPY (BRIN: see the class summary).</summary>
     public static string AddSeqIndex(EntityKind entity, Guid jobId) => SeqIndex(entity, jobId, ifNotExists: false);
 
     /// <summary>An empty, indexed staging table for an entity the job did not extract, so every statement finds its tables.</summary>
     public static string CreateIfMissing(EntityKind entity, Guid jobId) =>
-        $"CREATE TABLE IF NOT EXISTS {Name(entity, jobId)} ({Columns(entity)}); {SeqIndex(entity, jobId, ifNotExists: true)}";
+        $"CREATE UNLOGGED TABLE IF NOT EXISTS {Name(entity, jobId)} ({Columns(entity)}) {NoAutovacuum}; {SeqIndex(entity, jobId, ifNotExists: true)}";
+
+    /// <summary>
+    /// Staging lives for one job, which analyzes it itself when it needs statistics and drops it at the end; an autovacuum
+    /// worker drawn by its hundreds of thousands of new rows would only take a core from the job (and be cancelled by the
+    /// DROP).
+    /// </summary>
+    private const string NoAutovacuum = "WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)";
 
     private static string SeqIndex(EntityKind entity, Guid jobId, bool ifNotExists) =>
         $"CREATE INDEX {(ifNotExists ? "IF NOT EXISTS " : "")}{Name(entity, jobId)}_seq ON {Name(entity, jobId)} USING brin (seq) WITH (pages_per_range = 8)";
