@@ -10,9 +10,17 @@ public sealed class JobRunOptions
     /// <summary>Period of the reminder that starts or resumes a job whose event or host was lost (Orleans' minimum is 1 minute).</summary>
     public TimeSpan ResumeCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Batches of one job in flight at once.</summary>
+    /// <summary>Batches of one job in flight at once (for PostgreSQL targets, see <see cref="MergeConcurrency"/>).</summary>
     [Range(1, 64)]
     public int LoadConcurrency { get; set; } = 4;
+
+    /// <summary>
+    /// Merges of one job into a PostgreSQL target in flight at once. Each is one CPU-bound statement on the server, and
+    /// merges of one job insert next to each other in the same indexes, so more of them than the server has cores to give
+    /// only contend: on the 2-core machine two merges load 8-20% faster than four.
+    /// </summary>
+    [Range(1, 64)]
+    public int MergeConcurrency { get; set; } = 2;
 
     /// <summary>
     /// Rows per loader call for entities stored in PostgreSQL, which loaders merge straight from staging: that

@@ -40,6 +40,7 @@ public sealed partial class MigrationJobGrain
             var es = Entity(kind);
             // PostgreSQL targets merge straight from staging, so one call takes many batches; DynamoDB takes one.
             var perCall = IsPostgresTarget(kind) ? Math.Max(1, options.Value.StagedRowsPerCall / config.Options.BatchSize) : 1;
+            var concurrency = IsPostgresTarget(kind) ? options.Value.MergeConcurrency : options.Value.LoadConcurrency;
             for (var first = 0; first < es.BatchesTotal; first++)
             {
                 if (es.IsBatchDone(first)) continue;
@@ -53,7 +54,7 @@ public sealed partial class MigrationJobGrain
                     nextSend = DateTimeOffset.UtcNow + pace * (last - first + 1);
                 }
                 inFlight.Add(SendAsync(kind, first, last, s.MigratedAt.Value));
-                if (inFlight.Count >= options.Value.LoadConcurrency) await CompleteOneAsync(inFlight, totalBatches, ct);
+                while (inFlight.Count >= concurrency) await CompleteOneAsync(inFlight, totalBatches, ct);
                 first = last;
             }
         }

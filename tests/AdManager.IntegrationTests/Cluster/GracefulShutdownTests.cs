@@ -40,7 +40,7 @@ public sealed class GracefulShutdownTests(TestStack stack, ITestOutputHelper out
     {
         var clusterId = "sigterm-" + p.TrimEnd('-');
         // One batch in flight at a time keeps loading long enough to stop a silo in the middle of it.
-        var settings = new Dictionary<string, string?> { ["Jobs:LoadConcurrency"] = "1", ["Orleans:ShutdownTimeout"] = "00:00:45" };
+        var settings = new Dictionary<string, string?> { ["Jobs:LoadConcurrency"] = "1", ["Jobs:MergeConcurrency"] = "1", ["Orleans:ShutdownTimeout"] = "00:00:45" };
         await using var a = SiloPod.Start(stack, clusterId, "silo-a-" + p.TrimEnd('-'), settings);
         await using var b = SiloPod.Start(stack, clusterId, "silo-b-" + p.TrimEnd('-'), settings);
         var clock = Stopwatch.StartNew();

@@ -24,6 +24,7 @@ public sealed class SettingsInvarianceTests(TestStack stack) : IDisposable
         var serial = new Dictionary<string, string?>
         {
             ["Jobs:LoadConcurrency"] = "1",
+            ["Jobs:MergeConcurrency"] = "1",
             ["DynamoDb:RequestConcurrency"] = "1",
             ["Stores:DynamoMaxConcurrency"] = "1",
             ["Stores:PostgresWriteConcurrency"] = "1",
@@ -31,6 +32,7 @@ public sealed class SettingsInvarianceTests(TestStack stack) : IDisposable
         var wide = new Dictionary<string, string?>
         {
             ["Jobs:LoadConcurrency"] = "16",
+            ["Jobs:MergeConcurrency"] = "16",
             ["DynamoDb:RequestConcurrency"] = "32",
             ["Stores:DynamoMaxConcurrency"] = "64",
         };
