@@ -22,11 +22,19 @@ internal static class StagedMerge
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         int written;
-        await using (var merge = new NpgsqlCommand(mergeSql, connection) { CommandTimeout = 0 })
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            // The commit does not wait for its WAL to reach disk: the job's checkpoint of this call, written to the same
+            // server after the merge returns, does, and WAL is flushed in order, so the checkpoint is never durable
+            // without the rows it records. (Were the job store a different server, a crash could lose an acknowledged
+            // merge; validation would then find the rows missing.)
+            await using (var asyncCommit = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, tx))
+                await asyncCommit.ExecuteNonQueryAsync(ct);
+            await using var merge = new NpgsqlCommand(mergeSql, connection, tx) { CommandTimeout = 0 };
             foreach (var arg in new object[] { batches.JobId, batches.FirstBatch, batches.LastBatch, batches.MigratedAt.UtcDateTime })
                 merge.Parameters.Add(new NpgsqlParameter { Value = arg });
             written = await merge.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
         }
         var refused = new List<(string, string)>();
         if (written < batches.ExpectedRows)
