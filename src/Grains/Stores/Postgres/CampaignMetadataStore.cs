@@ -15,18 +15,18 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
 
     /// <summary>Upserts the job's staged campaigns of batches <see cref="StagedBatches.FirstBatch"/> to <see cref="StagedBatches.LastBatch"/>, in staging order.</summary>
     public Task<StagedMergeResult> MergeStagedAsync(StagedBatches batches, CancellationToken ct) =>
-        StagedMerge.RunAsync(dataSource, $"""
+        StagedMerge.RunAsync(dataSource, EntityKind.Campaigns, $"""
             SELECT s.campaign_id, CASE WHEN length(s.currency) <> 3 THEN 'currency must have 3 letters'
                                        WHEN s.daily_budget_micros < 0 THEN 'daily budget must not be negative'
                                        ELSE 'end date before start date' END
-            FROM {StagingTables.BatchRange(EntityKind.Campaigns, batches.JobId)} AND NOT ({Checks})
+            FROM {StagingTables.BatchRange(EntityKind.Campaigns, batches.JobId, "$1", "$2")} AND NOT ({Checks})
             ORDER BY s.campaign_id
             """, $"""
             INSERT INTO campaign_metadata AS t (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date,
                                                 end_date, targeting, source_modified_at, migration_job_id, migrated_at)
             SELECT s.campaign_id, s.merchant_id, s.name, s.status, s.daily_budget_micros, s.currency, s.start_date,
                    s.end_date, s.targeting, s.source_modified_at, $1, $4
-            FROM {StagingTables.BatchRange(EntityKind.Campaigns, batches.JobId)} AND {Checks}
+            FROM {StagingTables.BatchRange(EntityKind.Campaigns, batches.JobId, "$2", "$3")} AND {Checks}
             ON CONFLICT (campaign_id) DO UPDATE SET {UpdateAll}
             """, batches, ct);
 

@@ -18,18 +18,18 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
 
     /// <summary>Upserts the job's staged catalogs of batches <see cref="StagedBatches.FirstBatch"/> to <see cref="StagedBatches.LastBatch"/>, in staging order.</summary>
     public Task<StagedMergeResult> MergeStagedAsync(StagedBatches batches, CancellationToken ct) =>
-        StagedMerge.RunAsync(dataSource, $"""
+        StagedMerge.RunAsync(dataSource, EntityKind.Catalogs, $"""
             SELECT s.catalog_id, CASE WHEN length(s.country) <> 2 THEN 'country must have 2 letters'
                                       WHEN length(s.default_currency) <> 3 THEN 'default currency must have 3 letters'
                                       ELSE 'negative product count' END
-            FROM {StagingTables.BatchRange(EntityKind.Catalogs, batches.JobId)} AND NOT ({Checks})
+            FROM {StagingTables.BatchRange(EntityKind.Catalogs, batches.JobId, "$1", "$2")} AND NOT ({Checks})
             ORDER BY s.catalog_id
             """, $"""
             INSERT INTO catalog_metadata AS t (catalog_id, merchant_id, name, country, default_currency, product_count,
                                                source_modified_at, migration_job_id, migrated_at)
             SELECT s.catalog_id, s.merchant_id, s.name, s.country, s.default_currency, s.product_count,
                    s.source_modified_at, $1, $4
-            FROM {StagingTables.BatchRange(EntityKind.Catalogs, batches.JobId)} AND {Checks}
+            FROM {StagingTables.BatchRange(EntityKind.Catalogs, batches.JobId, "$2", "$3")} AND {Checks}
             ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}
             """, batches, ct);
 

@@ -57,8 +57,8 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         var list = new List<PerformanceRecord>();
         await using var reader = await BatchReaderAsync($"""
             SELECT campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions
-            FROM {StagingTables.BatchRange(EntityKind.CampaignPerformance, jobId)} ORDER BY campaign_id, date
-            """, jobId, firstBatch, lastBatch, ct);
+            FROM {StagingTables.BatchRange(EntityKind.CampaignPerformance, jobId, "$1", "$2")} ORDER BY campaign_id, date
+            """, jobId, EntityKind.CampaignPerformance, firstBatch, lastBatch, ct);
         while (await reader.ReadAsync(ct))
         {
             list.Add(new PerformanceRecord(
@@ -79,8 +79,8 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         await using var reader = await BatchReaderAsync($"""
             SELECT product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency,
                    availability, gtin, link, image_link, source_modified_ticks
-            FROM {StagingTables.BatchRange(EntityKind.Products, jobId)} ORDER BY catalog_id, product_id
-            """, jobId, firstBatch, lastBatch, ct);
+            FROM {StagingTables.BatchRange(EntityKind.Products, jobId, "$1", "$2")} ORDER BY catalog_id, product_id
+            """, jobId, EntityKind.Products, firstBatch, lastBatch, ct);
         while (await reader.ReadAsync(ct))
         {
             list.Add(new ProductRecord(
@@ -104,13 +104,24 @@ public sealed class StagingReader(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<NpgsqlDataReader> BatchReaderAsync(string sql, Guid jobId, int firstBatch, int lastBatch, CancellationToken ct)
+    /// <summary>Runs <paramref name="sql"/> (a <see cref="StagingTables.BatchRange"/> read with the seq bounds as $1 and $2) over batches <paramref name="firstBatch"/> to <paramref name="lastBatch"/>.</summary>
+    private async Task<NpgsqlDataReader> BatchReaderAsync(string sql, Guid jobId, EntityKind entity, int firstBatch, int lastBatch, CancellationToken ct)
     {
-        var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
-        command.Parameters.Add(new NpgsqlParameter { Value = firstBatch });
-        command.Parameters.Add(new NpgsqlParameter { Value = lastBatch });
-        return await command.ExecuteReaderAsync(System.Data.CommandBehavior.CloseConnection, ct);
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var (lo, hi) = await StagingTables.SeqBoundsAsync(connection, jobId, entity, firstBatch, lastBatch, ct);
+            // Not disposed here: the reader it returns is still to be read, and closing that closes the connection.
+            var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = lo });
+            command.Parameters.Add(new NpgsqlParameter { Value = hi });
+            return await command.ExecuteReaderAsync(System.Data.CommandBehavior.CloseConnection, ct);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
 }
