@@ -54,7 +54,9 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             """, ct);
         var campaigns = StagingTables.Name(EntityKind.Campaigns, jobId);
         var campaignHash = TargetComparison.RowHash("s", CampaignMetadataStore.Key, CampaignMetadataStore.ComparedValues);
-        var campaignsSum = SumAllAsync(campaigns, campaignHash, ct);
+        // Every staged campaign, summed as validation sums a side, in one process: the statements it runs beside keep the other core busy.
+        var campaignsSum = TargetComparison.SumAsync(dataSource,
+            new TargetComparison.Side($"{campaigns} s", "true", campaignHash, TakesJobId: false, Parallel: false), jobId, ct);
         try
         {
             return await ResolveAsync(connection, jobId, batchSize, staged, campaignHash, campaignsSum, ct);
@@ -177,26 +179,6 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
         return rows;
-    }
-
-    /// <summary>
-    /// Every row of a staging table summed as validation sums a side (<see cref="TargetComparison"/>), on a connection of
-    /// its own, without parallel workers: it runs beside the resolving statements, which keep the other core busy.
-    /// </summary>
-    private async Task<StagedDigest> SumAllAsync(string table, string rowHash, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await ExecAsync(connection, "SET LOCAL max_parallel_workers_per_gather = 0", ct);
-        await using var command = Statement(connection, $"SELECT count(*), coalesce(bit_xor({rowHash}), 0) FROM {table} s");
-        StagedDigest sum;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            await reader.ReadAsync(ct);
-            sum = new StagedDigest(reader.GetInt64(0), reader.GetInt64(1));
-        }
-        await tx.CommitAsync(ct);
-        return sum;
     }
 
     /// <summary>

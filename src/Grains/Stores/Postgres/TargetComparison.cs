@@ -18,8 +18,9 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
     /// filter inside the aggregates instead of in a WHERE: when the job's rows are most of the table. A planner whose
     /// statistics predate the job's load expects almost none of its rows and would read them through the index, then
     /// hash them all in one process; over the whole table it scans in parallel and each worker hashes its share.
+    /// <paramref name="Parallel"/> false keeps the scan to one process (when it runs beside other work that needs the other core).
     /// </summary>
-    internal sealed record Side(string Table, string Filter, string Hash, bool TakesJobId, string? WholeTableWhen = null);
+    internal sealed record Side(string Table, string Filter, string Hash, bool TakesJobId, string? WholeTableWhen = null, bool Parallel = true);
 
     /// <summary>
     /// The hash both sides sum, as SQL over a row aliased <paramref name="alias"/>: <c>hash_record_extended</c> of the
@@ -82,6 +83,11 @@ public sealed record TargetComparison(long Expected, long Found, long Matched, I
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await BeginJobScanAsync(connection, ct);
+        if (!side.Parallel)
+        {
+            await using var serial = new NpgsqlCommand("SET LOCAL max_parallel_workers_per_gather = 0", connection, tx);
+            await serial.ExecuteNonQueryAsync(ct);
+        }
         var whole = false;
         if (side.WholeTableWhen is { } condition)
         {
