@@ -50,11 +50,4 @@ internal static class StagedMerge
         }
         return new StagedMergeResult(written, refused);
     }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] args)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        return command;
-    }
 }
