@@ -2,12 +2,15 @@ using AdManager.IntegrationTests.Infrastructure;
 
 namespace AdManager.IntegrationTests.Operations;
 
-/// <summary>The silo's start-up warm-up runs the real extraction path against PostgreSQL and must leave nothing behind.</summary>
+/// <summary>
+/// The silo's start-up warm-up runs the real job path against PostgreSQL (extraction, resolution, the loaders' and
+/// validation's reads, a start event for a job that does not exist) and must leave nothing behind: no job, no table, no row.
+/// </summary>
 [Collection(StackCollection.Name)]
 public sealed class StartupWarmUpTests(TestStack stack)
 {
     [Fact]
-    public async Task The_warm_up_stages_and_rejects_its_records_then_leaves_no_table_or_rejection_behind()
+    public async Task The_warm_up_stages_resolves_and_reads_its_records_then_leaves_no_job_table_or_row_behind()
     {
         // A first silo creates the schema (the test database may be new), then stops: the second one's warm-up is measured.
         await using (var first = await StartedAsync())
@@ -15,13 +18,21 @@ public sealed class StartupWarmUpTests(TestStack stack)
         }
         var tablesBefore = await SchemaTables.ListAsync(stack.Db, perJobStaging: true);
         var rejectionsBefore = await CountAsync("SELECT count(*) FROM migration_rejections");
+        var batchesBefore = await CountAsync("SELECT count(*) FROM stage_batches");
+        var jobsBefore = await CountAsync("SELECT count(*) FROM migration_jobs");
 
         await using var host = await StartedAsync();
 
-        Assert.DoesNotContain("warm-up of the extraction path failed", host.Logs.AllText);
+        Assert.DoesNotContain(WarmUpFailed, host.Logs.AllText);
+        Assert.Contains(WarmedUp, host.Logs.AllText);
         Assert.Equal(tablesBefore, await SchemaTables.ListAsync(stack.Db, perJobStaging: true));
         Assert.Equal(rejectionsBefore, await CountAsync("SELECT count(*) FROM migration_rejections"));
+        Assert.Equal(batchesBefore, await CountAsync("SELECT count(*) FROM stage_batches"));
+        Assert.Equal(jobsBefore, await CountAsync("SELECT count(*) FROM migration_jobs"));
     }
+
+    private const string WarmedUp = "Job path compiled and exercised";
+    private const string WarmUpFailed = "warm-up of the job path failed";
 
     /// <summary>A started silo whose warm-up has ended (logged) and cleaned up.</summary>
     private async Task<MigrationHost> StartedAsync()
@@ -30,8 +41,8 @@ public sealed class StartupWarmUpTests(TestStack stack)
         using (host.CreateClient())
         {
         }
-        await Poll.UntilAsync(() => Task.FromResult(host.Logs.AllText.Contains("Extraction path compiled and exercised", StringComparison.Ordinal)
-                || host.Logs.AllText.Contains("warm-up of the extraction path failed", StringComparison.Ordinal)),
+        await Poll.UntilAsync(() => Task.FromResult(host.Logs.AllText.Contains(WarmedUp, StringComparison.Ordinal)
+                || host.Logs.AllText.Contains(WarmUpFailed, StringComparison.Ordinal)),
             TimeSpan.FromSeconds(60), "the warm-up to finish");
         // Its clean-up runs right after the log line.
         await Task.Delay(TimeSpan.FromSeconds(1));
