@@ -16,11 +16,11 @@ namespace AdManager.Silo.Hosting;
 /// <summary>
 /// Runs a job's path once at start-up, short of writing a target: extraction of a few built-in records per entity (one
 /// valid, one rejected) staged under a throw-away job id, their resolution, the loaders' batch reads and merges (of a
-/// range that holds no row) and validation's read-back, then a start event for a job that does not exist, which travels the queue and activates a job grain that
-/// finds nothing to start. So the first real job after a start or a deploy does not pay for compiling all that (the silo
-/// compiles every method fully optimized, see Api.csproj): a 10-record job on a just-started silo took 1.8-2.3 s with
-/// only extraction warmed, 1.1-1.2 s with this. Nothing of it stays (staging, rejections, batch rows are dropped; no job
-/// is recorded); a failure is logged and changes nothing else.
+/// range that holds no row) and validation's read-back, then a start event for a job that does not exist, which travels
+/// the queue and activates a job grain that finds nothing to start. So the first real job after a start or a deploy does
+/// not pay for compiling all that (the silo compiles every method fully optimized, see Api.csproj): a 10-record job on a
+/// just-started silo took 1.8-2.3 s with only extraction warmed, 1.0-1.2 s with this. Nothing of it stays (staging,
+/// rejections, batch rows are dropped; no job is recorded); a failure is logged and changes nothing else.
 /// </summary>
 public sealed partial class PipelineWarmUp(ExtractPhase extract, StagingResolver resolver, StagingReader reader, CampaignMetadataStore campaigns,
     IClusterClient client, ILogger<PipelineWarmUp> logger) : BackgroundService
