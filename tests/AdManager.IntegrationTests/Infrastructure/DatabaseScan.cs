@@ -26,7 +26,15 @@ public static class DatabaseScan
             await using var search = db.CreateCommand($"SELECT count(*) FROM {quoted} t WHERE strpos(t::text, $1) > 0 OR strpos(t::text, $2) > 0");
             search.Parameters.Add(new NpgsqlParameter { Value = value });
             search.Parameters.Add(new NpgsqlParameter { Value = hex });
-            if ((long)(await search.ExecuteScalarAsync())! > 0) found.Add(table);
+            try
+            {
+                if ((long)(await search.ExecuteScalarAsync())! > 0) found.Add(table);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // Dropped since it was listed (a job's staging, or the start-up warm-up's, which runs beside a
+                // just-started silo's first requests): nothing is stored in it any more.
+            }
         }
         return found;
     }
