@@ -101,8 +101,8 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.True(report["dryRun"]!.GetValue<bool>());
         AssertCampaignCounts(report);
         Assert.Equal(3, report["entities"]!["campaigns"]!["verified"]!.GetValue<long>());
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1"));
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM catalog_metadata WHERE catalog_id LIKE $1"));
+        Assert.Equal(0L, await stack.Db.CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1", _export.P + "%"));
+        Assert.Equal(0L, await stack.Db.CountAsync("SELECT count(*) FROM catalog_metadata WHERE catalog_id LIKE $1", _export.P + "%"));
         Assert.Empty(await Targets.ProductItemsAsync(stack, _export.P));
     }
 
@@ -118,7 +118,7 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         Assert.Equal("Failed", job["status"]!.GetValue<string>());
         Assert.Contains("maxRejectedRatio", job["error"]!.GetValue<string>());
         Assert.Equal(["Submitted", "InProgress:Extracting", "InProgress:Transforming", "Failed"], JobsClient.History(job));
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1"));
+        Assert.Equal(0L, await stack.Db.CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1", _export.P + "%"));
         Assert.Empty(await Targets.ProductItemsAsync(stack, _export.P));
         var report = await api.ReportAsync(jobId);
         Assert.Equal(12, report["entities"]!.AsObject().Sum(e => e.Value!["rejected"]!.GetValue<long>()));
@@ -268,12 +268,5 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
             rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!).ToArray());
         }
         return rows;
-    }
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var command = stack.Db.CreateCommand(sql);
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = _export.P + "%" });
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

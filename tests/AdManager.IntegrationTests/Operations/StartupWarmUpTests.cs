@@ -17,9 +17,9 @@ public sealed class StartupWarmUpTests(TestStack stack)
         {
         }
         var tablesBefore = await SchemaTables.ListAsync(stack.Db, perJobStaging: true);
-        var rejectionsBefore = await CountAsync("SELECT count(*) FROM migration_rejections");
-        var batchesBefore = await CountAsync("SELECT count(*) FROM stage_batches");
-        var jobsBefore = await CountAsync("SELECT count(*) FROM migration_jobs");
+        var rejectionsBefore = await stack.Db.CountAsync("SELECT count(*) FROM migration_rejections");
+        var batchesBefore = await stack.Db.CountAsync("SELECT count(*) FROM stage_batches");
+        var jobsBefore = await stack.Db.CountAsync("SELECT count(*) FROM migration_jobs");
         var started = DateTimeOffset.UtcNow;
 
         await using var host = await StartedAsync();
@@ -27,11 +27,11 @@ public sealed class StartupWarmUpTests(TestStack stack)
         Assert.DoesNotContain(WarmUpFailed, host.Logs.AllText);
         Assert.Contains(WarmedUp, host.Logs.AllText);
         Assert.Equal(tablesBefore, await SchemaTables.ListAsync(stack.Db, perJobStaging: true));
-        Assert.Equal(rejectionsBefore, await CountAsync("SELECT count(*) FROM migration_rejections"));
-        Assert.Equal(batchesBefore, await CountAsync("SELECT count(*) FROM stage_batches"));
-        Assert.Equal(jobsBefore, await CountAsync("SELECT count(*) FROM migration_jobs"));
+        Assert.Equal(rejectionsBefore, await stack.Db.CountAsync("SELECT count(*) FROM migration_rejections"));
+        Assert.Equal(batchesBefore, await stack.Db.CountAsync("SELECT count(*) FROM stage_batches"));
+        Assert.Equal(jobsBefore, await stack.Db.CountAsync("SELECT count(*) FROM migration_jobs"));
         // Written (or rewritten: an upsert keeps the count) since the silo started: migrated_at is the write's time.
-        Assert.Equal(0, await CountAsync("SELECT (SELECT count(*) FROM campaign_metadata WHERE migrated_at >= $1) + (SELECT count(*) FROM catalog_metadata WHERE migrated_at >= $1)", started));
+        Assert.Equal(0, await stack.Db.CountAsync("SELECT (SELECT count(*) FROM campaign_metadata WHERE migrated_at >= $1) + (SELECT count(*) FROM catalog_metadata WHERE migrated_at >= $1)", started));
     }
 
     private const string WarmedUp = "Job path compiled and exercised";
@@ -50,12 +50,5 @@ public sealed class StartupWarmUpTests(TestStack stack)
         // Its clean-up runs right after the log line.
         await Task.Delay(TimeSpan.FromSeconds(1));
         return host;
-    }
-
-    private async Task<long> CountAsync(string sql, params object[] args)
-    {
-        await using var command = stack.Db.CreateCommand(sql);
-        foreach (var arg in args) command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = arg });
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -24,8 +24,8 @@ public sealed class BatchRangePlanTests(TestStack stack) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Rows as wide as the generator's (a name of a few words, targeting JSON), in seq order as COPY writes them.
-        await ExecAsync(StagingTables.CreateIfMissing(EntityKind.Campaigns, _job));
-        await ExecAsync($"""
+        await stack.Db.ExecAsync(StagingTables.CreateIfMissing(EntityKind.Campaigns, _job));
+        await stack.Db.ExecAsync($"""
             INSERT INTO {Staging} (seq, line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency,
                                    start_date, end_date, targeting, source_modified_at, source_modified_ticks)
             SELECT i, i + 2, false, 'plan' || lpad(i::text, 9, '0'), 'm' || (i % 500), 'Search campaign for spring, number ' || i, 'ACTIVE',
@@ -38,8 +38,8 @@ public sealed class BatchRangePlanTests(TestStack stack) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await ExecAsync("DELETE FROM stage_batches WHERE job_id = $1", _job);
-        foreach (var entity in EntitySchema.All) await ExecAsync(StagingTables.Drop(entity.Kind, _job));
+        await stack.Db.ExecAsync("DELETE FROM stage_batches WHERE job_id = $1", _job);
+        foreach (var entity in EntitySchema.All) await stack.Db.ExecAsync(StagingTables.Drop(entity.Kind, _job));
     }
 
     [Fact]
@@ -74,11 +74,4 @@ public sealed class BatchRangePlanTests(TestStack stack) : IAsyncLifetime
 
     private static string? Text(JsonElement node, string property) =>
         node.TryGetProperty(property, out var value) ? value.GetString() : null;
-
-    private async Task ExecAsync(string sql, params object[] args)
-    {
-        await using var command = stack.Db.CreateCommand(sql);
-        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        await command.ExecuteNonQueryAsync();
-    }
 }

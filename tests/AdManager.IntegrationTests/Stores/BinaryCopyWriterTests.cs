@@ -18,9 +18,9 @@ public sealed class BinaryCopyWriterTests(TestStack stack) : IAsyncLifetime
     private readonly string _npgsql = "bcw_npgsql_" + Guid.NewGuid().ToString("N")[..12];
     private const string Columns = "t text, tn text, c char(3), j jsonb, d date, dn date, ts timestamptz, b bigint, bn bigint, f boolean, g uuid";
 
-    public async Task InitializeAsync() => await ExecAsync($"CREATE TABLE {_ours} ({Columns}); CREATE TABLE {_npgsql} ({Columns})");
+    public async Task InitializeAsync() => await stack.Db.ExecAsync($"CREATE TABLE {_ours} ({Columns}); CREATE TABLE {_npgsql} ({Columns})");
 
-    public async Task DisposeAsync() => await ExecAsync($"DROP TABLE IF EXISTS {_ours}, {_npgsql}");
+    public async Task DisposeAsync() => await stack.Db.ExecAsync($"DROP TABLE IF EXISTS {_ours}, {_npgsql}");
 
     private sealed record Row(string T, string? Tn, string C, string J, DateOnly D, DateOnly? Dn, DateTime Ts, long B, long? Bn, bool F, Guid G);
 
@@ -84,12 +84,12 @@ public sealed class BinaryCopyWriterTests(TestStack stack) : IAsyncLifetime
             await importer.CompleteAsync();
         }
 
-        Assert.Equal(rows.Count, await CountAsync($"SELECT count(*) FROM {_ours}"));
-        Assert.Equal(rows.Count, await CountAsync($"SELECT count(*) FROM {_npgsql}"));
+        Assert.Equal(rows.Count, await stack.Db.CountAsync($"SELECT count(*) FROM {_ours}"));
+        Assert.Equal(rows.Count, await stack.Db.CountAsync($"SELECT count(*) FROM {_npgsql}"));
         // Row for row (as multisets): text compared by bytes, instants and dates by value, infinities included.
-        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM (SELECT * FROM {_ours} EXCEPT ALL SELECT * FROM {_npgsql}) d"));
-        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM (SELECT * FROM {_npgsql} EXCEPT ALL SELECT * FROM {_ours}) d"));
-        Assert.Equal(rows.Count(r => r.Tn is null), await CountAsync($"SELECT count(*) FROM {_ours} WHERE tn IS NULL"));
+        Assert.Equal(0, await stack.Db.CountAsync($"SELECT count(*) FROM (SELECT * FROM {_ours} EXCEPT ALL SELECT * FROM {_npgsql}) d"));
+        Assert.Equal(0, await stack.Db.CountAsync($"SELECT count(*) FROM (SELECT * FROM {_npgsql} EXCEPT ALL SELECT * FROM {_ours}) d"));
+        Assert.Equal(rows.Count(r => r.Tn is null), await stack.Db.CountAsync($"SELECT count(*) FROM {_ours} WHERE tn IS NULL"));
     }
 
     [Fact]
@@ -111,17 +111,5 @@ public sealed class BinaryCopyWriterTests(TestStack stack) : IAsyncLifetime
             else if (char.IsSurrogate(s[i])) return true;
         }
         return false;
-    }
-
-    private async Task ExecAsync(string sql)
-    {
-        await using var command = stack.Db.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var command = stack.Db.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

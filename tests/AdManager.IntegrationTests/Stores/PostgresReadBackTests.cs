@@ -23,8 +23,8 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
     {
         // The job's loaded campaigns, staged and in the target as the loader writes them: every nullable and typed
         // column varies, and one staged row is superseded (outcome 1), so it is not expected in the target.
-        await ExecAsync(StagingTables.CreateIfMissing(EntityKind.Campaigns, _job));
-        await ExecAsync($"""
+        await stack.Db.ExecAsync(StagingTables.CreateIfMissing(EntityKind.Campaigns, _job));
+        await stack.Db.ExecAsync($"""
             INSERT INTO {Staging} (seq, line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency,
                                    start_date, end_date, targeting, source_modified_at, source_modified_ticks, outcome)
             SELECT i, i + 2, false, $1 || lpad(i::text, 5, '0'), 'm' || (i % 7), 'Campaign ' || i, CASE WHEN i % 3 = 0 THEN 'ACTIVE' ELSE 'PAUSED' END,
@@ -39,8 +39,8 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id LIKE $1 || '%'", _prefix);
-        await ExecAsync(StagingTables.Drop(EntityKind.Campaigns, _job));
+        await stack.Db.ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id LIKE $1 || '%'", _prefix);
+        await stack.Db.ExecAsync(StagingTables.Drop(EntityKind.Campaigns, _job));
     }
 
     [Fact]
@@ -58,10 +58,10 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
     {
         // One value changed (a NULL end date given one), one row deleted, one overwritten by another job, and two rows'
         // names swapped (the same values, each under the other key).
-        await ExecAsync("UPDATE campaign_metadata SET end_date = date '2030-01-01' WHERE campaign_id = $1 || '00004'", _prefix);
-        await ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id = $1 || '00010'", _prefix);
-        await ExecAsync("UPDATE campaign_metadata SET migration_job_id = gen_random_uuid() WHERE campaign_id = $1 || '00020'", _prefix);
-        await ExecAsync("""
+        await stack.Db.ExecAsync("UPDATE campaign_metadata SET end_date = date '2030-01-01' WHERE campaign_id = $1 || '00004'", _prefix);
+        await stack.Db.ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id = $1 || '00010'", _prefix);
+        await stack.Db.ExecAsync("UPDATE campaign_metadata SET migration_job_id = gen_random_uuid() WHERE campaign_id = $1 || '00020'", _prefix);
+        await stack.Db.ExecAsync("""
             UPDATE campaign_metadata t SET name = CASE t.campaign_id WHEN $1 || '00030' THEN 'Campaign 31' ELSE 'Campaign 30' END
             WHERE t.campaign_id IN ($1 || '00030', $1 || '00031')
             """, _prefix);
@@ -80,7 +80,7 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
     {
         // The superseded row's key carries this job's id in the target: the counts agree with a missing row only if
         // the checksum is ignored.
-        await ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id = $1 || '00040'", _prefix);
+        await stack.Db.ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id = $1 || '00040'", _prefix);
         await LoadStagedRowsAsync(outcome: 1);
 
         var result = await Store.CompareAsync(_job, 20, CancellationToken.None);
@@ -91,18 +91,11 @@ public sealed class PostgresReadBackTests(TestStack stack) : IAsyncLifetime
     }
 
     /// <summary>Writes the staged rows of an outcome into the target with this job's id, as the loader's merge does.</summary>
-    private Task LoadStagedRowsAsync(short outcome) => ExecAsync($"""
+    private Task LoadStagedRowsAsync(short outcome) => stack.Db.ExecAsync($"""
         INSERT INTO campaign_metadata (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date,
                                        targeting, source_modified_at, migration_job_id, migrated_at)
         SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at,
                $1, now()
         FROM {Staging} WHERE outcome = $2
         """, _job, outcome);
-
-    private async Task ExecAsync(string sql, params object[] args)
-    {
-        await using var command = stack.Db.CreateCommand(sql);
-        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        await command.ExecuteNonQueryAsync();
-    }
 }

@@ -34,8 +34,8 @@ public sealed class StagedDigestTests(TestStack stack) : IAsyncLifetime
     {
         // Keys 0-49 appear twice (seq i and i + 150, the second flagged as maybe a duplicate); every third pair has the
         // newer timestamp on its first row, so the earlier line wins there and the later one is superseded.
-        await ExecAsync(StagingTables.CreateIfMissing(EntityKind.Campaigns, _job));
-        await ExecAsync($"""
+        await stack.Db.ExecAsync(StagingTables.CreateIfMissing(EntityKind.Campaigns, _job));
+        await stack.Db.ExecAsync($"""
             INSERT INTO {Staging} (seq, line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency,
                                    start_date, end_date, targeting, source_modified_at, source_modified_ticks)
             SELECT i, i + 2, i >= {Keys}, $1 || lpad((i % {Keys})::text, 5, '0'), 'm' || (i % 7), 'Campaign ' || i, 'ACTIVE',
@@ -48,9 +48,9 @@ public sealed class StagedDigestTests(TestStack stack) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id LIKE $1 || '%'", _prefix);
-        await ExecAsync("DELETE FROM stage_batches WHERE job_id = $1", _job);
-        foreach (var entity in EntitySchema.All) await ExecAsync(StagingTables.Drop(entity.Kind, _job));
+        await stack.Db.ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id LIKE $1 || '%'", _prefix);
+        await stack.Db.ExecAsync("DELETE FROM stage_batches WHERE job_id = $1", _job);
+        foreach (var entity in EntitySchema.All) await stack.Db.ExecAsync(StagingTables.Drop(entity.Kind, _job));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class StagedDigestTests(TestStack stack) : IAsyncLifetime
     {
         var resolved = await new StagingResolver(stack.Db).ResolveAsync(_job, batchSize: 7, new Dictionary<EntityKind, long?>(), CancellationToken.None);
         var digest = resolved[EntityKind.Campaigns].Digest;
-        await ExecAsync($"""
+        await stack.Db.ExecAsync($"""
             INSERT INTO campaign_metadata (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date,
                                            targeting, source_modified_at, migration_job_id, migrated_at)
             SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting,
@@ -80,7 +80,7 @@ public sealed class StagedDigestTests(TestStack stack) : IAsyncLifetime
         var store = new CampaignMetadataStore(stack.Db);
 
         var exact = await store.CompareAsync(_job, 20, CancellationToken.None, digest);
-        await ExecAsync("UPDATE campaign_metadata SET status = 'PAUSED' WHERE campaign_id = $1 || '00003'", _prefix);
+        await stack.Db.ExecAsync("UPDATE campaign_metadata SET status = 'PAUSED' WHERE campaign_id = $1 || '00003'", _prefix);
         var changed = await store.CompareAsync(_job, 20, CancellationToken.None, digest);
 
         Assert.True(exact.SettledByChecksum);
@@ -93,7 +93,7 @@ public sealed class StagedDigestTests(TestStack stack) : IAsyncLifetime
     [Fact]
     public async Task Summing_through_the_job_rows_or_over_the_whole_table_gives_the_same_sum()
     {
-        await ExecAsync($"""
+        await stack.Db.ExecAsync($"""
             INSERT INTO campaign_metadata (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date,
                                            targeting, source_modified_at, migration_job_id, migrated_at)
             SELECT campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting,
@@ -124,12 +124,5 @@ public sealed class StagedDigestTests(TestStack stack) : IAsyncLifetime
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    private async Task ExecAsync(string sql, params object[] args)
-    {
-        await using var command = stack.Db.CreateCommand(sql);
-        foreach (var arg in args) command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        await command.ExecuteNonQueryAsync();
     }
 }
