@@ -46,4 +46,13 @@ public sealed class JobRunOptions
 
     /// <summary>How often a job waiting for an earlier overlapping job looks again.</summary>
     public TimeSpan OverlapPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often each silo looks for staging no job will use again (see <see cref="Stores.Postgres.StagingSweep"/>): a
+    /// final job's, when the job could not drop it itself. Also once at start.
+    /// </summary>
+    public TimeSpan StagingSweepPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Staging of a job id that has no job row (an interrupted start-up warm-up) is dropped once older than this.</summary>
+    public TimeSpan OrphanStagingAge { get; set; } = TimeSpan.FromHours(1);
 }

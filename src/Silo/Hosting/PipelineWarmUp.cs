@@ -51,7 +51,8 @@ public sealed partial class PipelineWarmUp(ExtractPhase extract, StagingResolver
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var jobId = Guid.NewGuid();
+        // Version 7, like a real job's id: if this silo dies before its clean-up, StagingSweep can tell the age of what it left.
+        var jobId = Guid.CreateVersion7();
         var started = Stopwatch.GetTimestamp();
         try
         {

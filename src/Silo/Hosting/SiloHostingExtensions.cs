@@ -110,6 +110,7 @@ public static class SiloHostingExtensions
         });
         builder.Services.AddHostedService<JobFailover>();
         builder.Services.AddHostedService<PipelineWarmUp>();
+        builder.Services.AddHostedService<StagingSweeper>();
         return builder;
     }
 
@@ -148,6 +149,7 @@ public static class SiloHostingExtensions
         services.AddSingleton<RejectionQueries>();
         services.AddSingleton<StagingResolver>();
         services.AddSingleton<StagingReader>();
+        services.AddSingleton<StagingSweep>();
         services.AddSingleton<CampaignMetadataStore>();
         services.AddSingleton<CatalogMetadataStore>();
         services.AddSingleton<DynamoBatchWriter>();

@@ -29,7 +29,8 @@ internal static class StagingTables
 
     public static string Name(EntityKind entity, Guid jobId) => Prefix(entity) + jobId.ToString("N");
 
-    private static string Prefix(EntityKind entity) => entity switch
+    /// <summary>The start of the entity's staging table names; the job id (32 hex digits) follows.</summary>
+    public static string Prefix(EntityKind entity) => entity switch
     {
         EntityKind.Campaigns => "stage_campaigns_",
         EntityKind.CampaignPerformance => "stage_performance_",
