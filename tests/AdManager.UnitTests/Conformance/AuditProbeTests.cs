@@ -8,63 +8,87 @@ using static AdManager.UnitTests.Extract.ExtractTestSupport;
 namespace AdManager.UnitTests.Conformance;
 
 /// <summary>
-/// Audit probes against the legacy-export contract (spec/legacy-export.md): edge cases the other suites do not pin. Tests named
-/// <c>Discrepancy_*</c> state what the contract says and fail while the implementation differs; the others pin
-/// conforming behaviour of edge cases not covered elsewhere.
+/// Audit probes against the legacy-export contract (spec/legacy-export.md): edge cases the other suites do not pin. The
+/// first group pins what this audit found and was fixed; the others pin conforming behaviour of edge cases not
+/// covered elsewhere.
 /// </summary>
 public sealed class AuditProbeTests
 {
     private static readonly HashSet<string> NoScope = [];
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Discrepancies
+    // Found by this audit and fixed
     // ---------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Contract: timestamp is <c>yyyy-MM-ddTHH:mm:ss[.fraction](Z|...)</c>, a fraction of any length, and "the same
-    /// last_modified compares instants". These two values are different instants (10 ns apart). The implementation
-    /// truncates the fraction to 100 ns ticks (Formats.Timestamp.cs:64, <c>for (var i = 1; i &lt;= 7; i++)</c>), stages
-    /// those ticks (StagingCopy.cs:150) and supersedes by them (StagingResolver.cs:110/114/116,
-    /// <c>ORDER BY source_modified_ticks DESC, line DESC</c>): with the .00000002Z record on line 2 and the .00000001Z
-    /// record of the same key on line 3, line 3 is loaded and line 2 superseded; the contract loads line 2.
+    /// A fraction of any length, and "the same last_modified compares instants": the record's instant holds 100 ns ticks,
+    /// and the digits beyond them are kept beside it for rule 5 (LastModifiedPrecisionTests runs them through a job).
     /// </summary>
-    [Fact]
-    public void Discrepancy_fractions_beyond_100ns_are_different_instants()
+    [Theory]
+    [InlineData("2024-03-01T12:00:00Z", null)]
+    [InlineData("2024-03-01 12:00:00", null)]
+    [InlineData("2024-03-01T12:00:00.1234567Z", null)]
+    [InlineData("2024-03-01T12:00:00.12345670000+02:00", null)]
+    [InlineData("2024-03-01T12:00:00.00000002Z", "2")]
+    [InlineData("2024-03-01T12:00:00.000000010Z", "1")]
+    [InlineData("2024-03-01t12:00:00.1234567891z", "891")]
+    [InlineData("\u00A02024-03-01T12:00:00.0000000099-05:30 ", "099")]
+    public void Fraction_digits_beyond_100_ns_are_kept_without_trailing_zeros(string value, string? expected)
     {
-        Assert.True(Formats.TryTimestamp("2024-03-01T12:00:00.00000002Z", out var later, out _));
-        Assert.True(Formats.TryTimestamp("2024-03-01T12:00:00.00000001Z", out var earlier, out _));
+        Assert.True(Formats.TryTimestamp(value.Trim(), out _, out var detail), detail);
 
-        Assert.True(later > earlier, $"{later:O} should be after {earlier:O}");
+        Assert.Equal(expected, Formats.FractionBeyondTicks(value));
     }
 
-    /// <summary>
-    /// Contract: targeting_json is "a JSON object ({...})", with no depth limit; PostgreSQL jsonb stores far deeper
-    /// nesting. The implementation caps nesting at 64 (Formats.Json.cs:16, <c>MaxDepth = 64</c>) and rejects a valid
-    /// JSON object nested 65 deep as invalid_value:targeting_json.
-    /// </summary>
     [Fact]
-    public void Discrepancy_targeting_json_nested_65_deep_is_still_a_json_object()
+    public void A_valid_record_carries_the_fraction_digits_its_instant_cannot_hold()
     {
-        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 65)) + "1" + new string('}', 65);
-        var values = TestRows.Campaign(("targeting_json", deep));
+        var line = "{\"campaign_id\":\"c1\",\"merchant_id\":\"m1\",\"campaign_name\":\"n\",\"status\":\"active\",\"daily_budget\":1,"
+                   + "\"currency\":\"usd\",\"start_date\":\"2024-03-01\",\"last_modified\":\"2024-03-01T00:00:00.00000002Z\"}";
+
+        var outcome = Assert.Single(Classify(line, "campaigns.ndjson", EntitySchema.Campaigns)).Outcome;
+
+        Assert.Equal(RecordFate.Valid, outcome.Fate);
+        Assert.Equal("2", outcome.ModifiedBeyondTicks);
+    }
+
+    /// <summary>targeting_json is "a JSON object" with no depth limit in the spec; the bound is PostgreSQL's, with a margin.</summary>
+    [Theory]
+    [InlineData(65)]
+    [InlineData(Formats.MaxJsonDepth)]
+    public void Targeting_json_nested_deeper_than_64_is_a_json_object(int depth)
+    {
+        var values = TestRows.Campaign(("targeting_json", Nested(depth)));
 
         var (ok, _, rejection) = RuleRunner.Run(EntityKind.Campaigns, values);
 
         Assert.True(ok, $"rejected: {rejection.Reason} ({rejection.Detail})");
     }
 
-    /// <summary>Same as above through the NDJSON reader, where the object is given as a nested JSON value.</summary>
     [Fact]
-    public void Discrepancy_ndjson_nested_targeting_object_65_deep_is_loaded()
+    public void Targeting_json_nested_deeper_than_the_bound_is_an_invalid_value_saying_so()
     {
-        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 65)) + "1" + new string('}', 65);
+        var values = TestRows.Campaign(("targeting_json", Nested(Formats.MaxJsonDepth + 1)));
+
+        var (ok, _, rejection) = RuleRunner.Run(EntityKind.Campaigns, values);
+
+        Assert.False(ok);
+        Assert.Equal("invalid_value:targeting_json", rejection.Reason);
+        Assert.Contains("depth", rejection.Detail);
+    }
+
+    [Fact]
+    public void Ndjson_nested_targeting_object_65_deep_is_valid()
+    {
         var line = "{\"campaign_id\":\"c1\",\"merchant_id\":\"m1\",\"campaign_name\":\"n\",\"status\":\"active\",\"daily_budget\":1,"
-                   + "\"currency\":\"usd\",\"start_date\":\"2024-03-01\",\"targeting_json\":" + deep + ",\"last_modified\":\"2024-03-01T00:00:00Z\"}";
+                   + "\"currency\":\"usd\",\"start_date\":\"2024-03-01\",\"targeting_json\":" + Nested(65) + ",\"last_modified\":\"2024-03-01T00:00:00Z\"}";
 
         var outcome = Assert.Single(Classify(line, "campaigns.ndjson", EntitySchema.Campaigns)).Outcome;
 
         Assert.True(outcome.Fate == RecordFate.Valid, $"{outcome.Fate} {outcome.Rejection.Reason} {outcome.Rejection.Detail}");
     }
+
+    private static string Nested(int depth) => string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth);
 
     // ---------------------------------------------------------------------------------------------------------------
     // Conforming edge cases (pinned)

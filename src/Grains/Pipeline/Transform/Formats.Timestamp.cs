@@ -16,7 +16,8 @@ public static partial class Formats
     /// and seconds 00-59 (no leap second, no 24:00).</item>
     /// <item>Offsets are <c>HH:mm</c> with HH 00-23 and mm 00-59; <c>-00:00</c> is UTC. Offsets beyond .NET's
     /// ±14:00 are fine because the UTC instant is computed here, not by <see cref="DateTimeOffset"/>.</item>
-    /// <item>Fraction digits beyond the 7th (100 ns ticks) are truncated, never rounded.</item>
+    /// <item>The instant holds the fraction to the 7th digit (100 ns ticks), truncated, never rounded; the digits
+    /// beyond it still order two instants (<see cref="FractionBeyondTicks"/>), so no two different instants tie.</item>
     /// <item>An instant outside 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.9999999Z is invalid.</item>
     /// </list>
     /// </remarks>
@@ -119,6 +120,25 @@ public static partial class Formats
         instant = new DateTimeOffset(utc, TimeSpan.Zero);
         detail = "";
         return true;
+    }
+
+    /// <summary>
+    /// The fraction digits of a valid <paramref name="timestamp"/> beyond the 7th, without trailing zeros; null when there
+    /// are none. With the instant's ticks they order timestamps exactly, whatever their precision: for two instants with
+    /// the same ticks, the one whose digits compare greater as text (ordinal: digits only) is later, and equal digits (or
+    /// none on both) are the same instant (<c>.000000010</c> equals <c>.00000001</c>).
+    /// </summary>
+    public static string? FractionBeyondTicks(string timestamp)
+    {
+        var s = timestamp.AsSpan().Trim();
+        if (s.Length <= 27 || s[10] == ' ' || s[19] != '.') return null;
+        var digits = s[20..];
+        var end = 0;
+        while (end < digits.Length && char.IsAsciiDigit(digits[end])) end++;
+        var beyond = digits[..end];
+        if (beyond.Length <= 7) return null;
+        beyond = beyond[7..].TrimEnd('0');
+        return beyond.IsEmpty ? null : beyond.ToString();
     }
 
     private static bool NotTimestamp(string value, out string detail)

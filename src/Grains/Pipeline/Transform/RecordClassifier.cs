@@ -24,7 +24,11 @@ public enum RecordFate
 /// as written (<c>campaign_id/date</c>), kept for a later reference rejection. Otherwise null.
 /// </param>
 /// <param name="Rejection">When rejected: reason and detail.</param>
-public readonly record struct RecordOutcome(RecordFate Fate, object? Record, string? Key, Rejection Rejection);
+/// <param name="ModifiedBeyondTicks">
+/// When valid and its last_modified has fraction digits beyond the 7th: those digits (<see cref="Formats.FractionBeyondTicks"/>),
+/// which the record's instant (100 ns ticks) cannot hold but rule 5 still compares. Otherwise null.
+/// </param>
+public readonly record struct RecordOutcome(RecordFate Fate, object? Record, string? Key, Rejection Rejection, string? ModifiedBeyondTicks = null);
 
 /// <summary>
 /// Applies outcomes 1-4 of the spec's "Outcomes of a record" to the records of one entity file, in their order:
@@ -40,6 +44,7 @@ public sealed class RecordClassifier
     private readonly EntitySchema _schema;
     private readonly IReadOnlySet<string> _merchantScope;
     private readonly int _merchantColumn;
+    private readonly int _modifiedColumn;
 
     /// <param name="schema">The entity of the file.</param>
     /// <param name="merchantScope">The job's merchants; empty means every merchant. Matched exactly and case-sensitively.</param>
@@ -50,6 +55,7 @@ public sealed class RecordClassifier
         _schema = schema;
         _merchantScope = merchantScope;
         _merchantColumn = schema.IndexOf("merchant_id");
+        _modifiedColumn = schema.IndexOf("last_modified");
     }
 
     public RecordOutcome Classify(in SourceRecord record)
@@ -96,7 +102,8 @@ public sealed class RecordClassifier
         }
 
         var key = _schema.Kind == EntityKind.CampaignPerformance ? RecordRules.RecordKey(_schema.Kind, values) : null;
-        return new RecordOutcome(RecordFate.Valid, typed, key, default);
+        var beyondTicks = _modifiedColumn >= 0 ? Formats.FractionBeyondTicks(values[_modifiedColumn]!) : null;
+        return new RecordOutcome(RecordFate.Valid, typed, key, default, beyondTicks);
     }
 
     private RecordOutcome Rejected(string?[]? values, Rejection rejection) =>

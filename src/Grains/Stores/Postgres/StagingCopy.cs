@@ -75,9 +75,9 @@ internal sealed class StagingCopy : IDisposable
         _rejections.Write(PgText.Safe(detail), NpgsqlDbType.Text);
     }
 
-    public void Write(long line, CampaignRecord r, bool maybeDuplicate)
+    public void Write(long line, CampaignRecord r, bool maybeDuplicate, string? modifiedBeyondTicks = null)
     {
-        StartRow(14, line, maybeDuplicate);
+        StartRow(15, line, maybeDuplicate);
         _stage.Write(r.CampaignId);
         _stage.Write(r.MerchantId);
         _stage.Write(r.Name);
@@ -87,7 +87,7 @@ internal sealed class StagingCopy : IDisposable
         _stage.Write(r.StartDate);
         _stage.Write(r.EndDate);
         _stage.WriteJsonb(r.TargetingJson);
-        WriteModified(r.SourceModifiedAt);
+        WriteModified(r.SourceModifiedAt, modifiedBeyondTicks);
     }
 
     public void Write(long line, string recordKey, PerformanceRecord r, bool maybeDuplicate)
@@ -103,20 +103,20 @@ internal sealed class StagingCopy : IDisposable
         _stage.Write(r.Conversions);
     }
 
-    public void Write(long line, CatalogRecord r, bool maybeDuplicate)
+    public void Write(long line, CatalogRecord r, bool maybeDuplicate, string? modifiedBeyondTicks = null)
     {
-        StartRow(10, line, maybeDuplicate);
+        StartRow(11, line, maybeDuplicate);
         _stage.Write(r.CatalogId);
         _stage.Write(r.MerchantId);
         _stage.Write(r.Name);
         _stage.Write(r.Country);
         _stage.Write(r.DefaultCurrency);
-        WriteModified(r.SourceModifiedAt);
+        WriteModified(r.SourceModifiedAt, modifiedBeyondTicks);
     }
 
-    public void Write(long line, ProductRecord r, bool maybeDuplicate)
+    public void Write(long line, ProductRecord r, bool maybeDuplicate, string? modifiedBeyondTicks = null)
     {
-        StartRow(17, line, maybeDuplicate);
+        StartRow(18, line, maybeDuplicate);
         _stage.Write(r.ProductId);
         _stage.Write(r.CatalogId);
         _stage.Write(r.MerchantId);
@@ -129,7 +129,7 @@ internal sealed class StagingCopy : IDisposable
         _stage.WriteNullable(r.Gtin);
         _stage.Write(r.Link);
         _stage.WriteNullable(r.ImageLink);
-        WriteModified(r.SourceModifiedAt);
+        WriteModified(r.SourceModifiedAt, modifiedBeyondTicks);
     }
 
     /// <summary>Commits both COPY streams.</summary>
@@ -143,11 +143,15 @@ internal sealed class StagingCopy : IDisposable
         _rejections.Complete();
     }
 
-    /// <summary>The instant as timestamptz (what PostgreSQL targets hold) and in 100 ns ticks (what duplicates and DynamoDB use).</summary>
-    private void WriteModified(DateTimeOffset modified)
+    /// <summary>
+    /// The instant as timestamptz (what PostgreSQL targets hold), in 100 ns ticks (what DynamoDB holds) and the source's
+    /// fraction digits beyond those (null when none): duplicates are ranked by the last two.
+    /// </summary>
+    private void WriteModified(DateTimeOffset modified, string? beyondTicks)
     {
         _stage.WriteTimestampTz(modified.UtcDateTime);
         _stage.Write(modified.UtcTicks);
+        _stage.WriteNullable(beyondTicks);
     }
 
     /// <summary>The staged row's number (seq): dense from 0, in the order rows arrive (line order).</summary>

@@ -107,13 +107,15 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
             excluded[child].AddRange(await RejectChildrenAsync(connection, jobId, child, StagingTables.Name(child, jobId), keyExpression,
                 StagingTables.Name(parent, jobId), parentKey, ct));
 
-        await Supersede(EntityKind.Campaigns, "campaign_id", "source_modified_ticks DESC, line DESC", campaignHash);
+        // Rule 5: the later last_modified wins (ticks, then the fraction digits beyond them; no digits sorts lowest), then the later line.
+        const string ByLastModified = "source_modified_ticks DESC, source_modified_beyond DESC NULLS LAST, line DESC";
+        await Supersede(EntityKind.Campaigns, "campaign_id", ByLastModified, campaignHash);
         await RejectChildren(EntityKind.CampaignPerformance, "record_key", EntityKind.Campaigns, "campaign_id");
         await Supersede(EntityKind.CampaignPerformance, "campaign_id, date", "line DESC");
 
-        await Supersede(EntityKind.Catalogs, "catalog_id", "source_modified_ticks DESC, line DESC");
+        await Supersede(EntityKind.Catalogs, "catalog_id", ByLastModified);
         await RejectChildren(EntityKind.Products, "product_id", EntityKind.Catalogs, "catalog_id");
-        await Supersede(EntityKind.Products, "catalog_id, product_id", "source_modified_ticks DESC, line DESC");
+        await Supersede(EntityKind.Products, "catalog_id, product_id", ByLastModified);
 
         var catalogs = StagingTables.Name(EntityKind.Catalogs, jobId);
         var products = StagingTables.Name(EntityKind.Products, jobId);

@@ -42,10 +42,10 @@ internal static class StagingTables
     /// <summary>The columns COPY fills, in order (outcome and product_count keep their defaults).</summary>
     public static string CopyColumns(EntityKind entity) => entity switch
     {
-        EntityKind.Campaigns => "seq, line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks",
+        EntityKind.Campaigns => "seq, line, maybe_duplicate, campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date, targeting, source_modified_at, source_modified_ticks, source_modified_beyond",
         EntityKind.CampaignPerformance => "seq, line, maybe_duplicate, record_key, campaign_id, merchant_id, date, impressions, clicks, cost_micros, conversions",
-        EntityKind.Catalogs => "seq, line, maybe_duplicate, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks",
-        EntityKind.Products => "seq, line, maybe_duplicate, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks",
+        EntityKind.Catalogs => "seq, line, maybe_duplicate, catalog_id, merchant_id, name, country, default_currency, source_modified_at, source_modified_ticks, source_modified_beyond",
+        EntityKind.Products => "seq, line, maybe_duplicate, product_id, catalog_id, merchant_id, title, description, price_micros, sale_price_micros, currency, availability, gtin, link, image_link, source_modified_at, source_modified_ticks, source_modified_beyond",
         _ => throw new ArgumentOutOfRangeException(nameof(entity)),
     };
 
@@ -55,9 +55,13 @@ internal static class StagingTables
     /// <summary>The index on seq, added after the COPY (BRIN: see the class summary).</summary>
     public static string AddSeqIndex(EntityKind entity, Guid jobId) => SeqIndex(entity, jobId, ifNotExists: false);
 
-    /// <summary>An empty, indexed staging table for an entity the job did not extract, so every statement finds its tables.</summary>
+    /// <summary>
+    /// An empty, indexed staging table for an entity the job did not extract, so every statement finds its tables. Also
+    /// brings a staging created by an earlier version (a job resumed across a deploy) to this one's columns.
+    /// </summary>
     public static string CreateIfMissing(EntityKind entity, Guid jobId) =>
-        $"CREATE UNLOGGED TABLE IF NOT EXISTS {Name(entity, jobId)} ({Columns(entity)}) {NoAutovacuum}; {SeqIndex(entity, jobId, ifNotExists: true)}";
+        $"CREATE UNLOGGED TABLE IF NOT EXISTS {Name(entity, jobId)} ({Columns(entity)}) {NoAutovacuum}; {SeqIndex(entity, jobId, ifNotExists: true)}"
+        + (entity == EntityKind.CampaignPerformance ? "" : $"; ALTER TABLE {Name(entity, jobId)} ADD COLUMN IF NOT EXISTS source_modified_beyond text COLLATE \"C\"");
 
     /// <summary>
     /// Staging lives for one job, which analyzes it itself when it needs statistics and drops it at the end; an autovacuum
@@ -76,7 +80,7 @@ internal static class StagingTables
         EntityKind.Campaigns => """
             seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, status text NOT NULL,
             daily_budget_micros bigint NOT NULL, currency char(3) NOT NULL, start_date date NOT NULL, end_date date,
-            targeting jsonb NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
+            targeting jsonb NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, source_modified_beyond text COLLATE "C",
             outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.CampaignPerformance => """
@@ -86,13 +90,13 @@ internal static class StagingTables
             """,
         EntityKind.Catalogs => """
             seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, country char(2) NOT NULL,
-            default_currency char(3) NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
+            default_currency char(3) NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, source_modified_beyond text COLLATE "C",
             product_count bigint NOT NULL DEFAULT 0, outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.Products => """
             seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, product_id text NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, title text NOT NULL,
             description text, price_micros bigint NOT NULL, sale_price_micros bigint, currency char(3), availability text NOT NULL,
-            gtin text, link text NOT NULL, image_link text, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL,
+            gtin text, link text NOT NULL, image_link text, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, source_modified_beyond text COLLATE "C",
             outcome smallint NOT NULL DEFAULT 0
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(entity)),

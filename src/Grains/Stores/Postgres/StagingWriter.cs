@@ -49,7 +49,7 @@ internal sealed class StagingWriter : IDisposable
             _ => throw new ArgumentException($"not a valid record of {_copy.Entity}", nameof(outcome)),
         };
         var key = outcome.Record is PerformanceRecord performance ? outcome.Key ?? performance.CampaignId : null;
-        Add(new Row(line, outcome.Record, key, null, null, maybeDuplicate));
+        Add(new Row(line, outcome.Record, key, null, null, maybeDuplicate, outcome.ModifiedBeyondTicks));
     }
 
     /// <summary>Writes what is left and commits both COPY streams.</summary>
@@ -125,13 +125,14 @@ internal sealed class StagingWriter : IDisposable
         switch (row.Record)
         {
             case null: _copy.Reject(row.Line, row.Key, row.Reason!, row.Detail!); break;
-            case CampaignRecord c: _copy.Write(row.Line, c, row.MaybeDuplicate); break;
+            case CampaignRecord c: _copy.Write(row.Line, c, row.MaybeDuplicate, row.ModifiedBeyondTicks); break;
             case PerformanceRecord p: _copy.Write(row.Line, row.Key!, p, row.MaybeDuplicate); break;
-            case CatalogRecord c: _copy.Write(row.Line, c, row.MaybeDuplicate); break;
-            case ProductRecord p: _copy.Write(row.Line, p, row.MaybeDuplicate); break;
+            case CatalogRecord c: _copy.Write(row.Line, c, row.MaybeDuplicate, row.ModifiedBeyondTicks); break;
+            case ProductRecord p: _copy.Write(row.Line, p, row.MaybeDuplicate, row.ModifiedBeyondTicks); break;
         }
     }
 
     /// <summary>A staged record (<see cref="Record"/> set; <see cref="Key"/> for performance rows) or a rejection.</summary>
-    private readonly record struct Row(long Line, object? Record, string? Key, string? Reason, string? Detail, bool MaybeDuplicate);
+    private readonly record struct Row(long Line, object? Record, string? Key, string? Reason, string? Detail, bool MaybeDuplicate,
+        string? ModifiedBeyondTicks = null);
 }
