@@ -71,7 +71,9 @@ internal static class StagingTables
     private const string NoAutovacuum = "WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)";
 
     private static string SeqIndex(EntityKind entity, Guid jobId, bool ifNotExists) =>
-        $"CREATE INDEX {(ifNotExists ? "IF NOT EXISTS " : "")}{Name(entity, jobId)}_seq ON {Name(entity, jobId)} USING brin (seq) WITH (pages_per_range = 8)";
+        $"CREATE INDEX {(ifNotExists ? "IF NOT EXISTS " : "")}{SeqIndexName(entity, jobId)} ON {Name(entity, jobId)} USING brin (seq) WITH (pages_per_range = 8)";
+
+    public static string SeqIndexName(EntityKind entity, Guid jobId) => Name(entity, jobId) + "_seq";
 
     public static string Drop(EntityKind entity, Guid jobId) => $"DROP TABLE IF EXISTS {Name(entity, jobId)}";
 
