@@ -23,6 +23,19 @@ public sealed class DuplicateKeyFilterTests
         Assert.True(flagged < 5, $"{flagged} of 200,000 distinct keys flagged");
     }
 
+    /// <summary>The rate the class documents (5 million distinct keys, the default 16 MiB): 30 of them, under 1 in 50,000.</summary>
+    [Fact]
+    public void At_five_million_distinct_keys_few_new_keys_are_flagged()
+    {
+        var filter = new DuplicateKeyFilter();
+        var flagged = 0;
+        for (var i = 0; i < 5_000_000; i++)
+        {
+            if (filter.Add("ac" + i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture))) flagged++;
+        }
+        Assert.True(flagged < 100, $"{flagged} of 5,000,000 distinct keys flagged");
+    }
+
     [Fact]
     public void Two_part_keys_are_told_apart_by_where_the_parts_split()
     {
