@@ -19,6 +19,13 @@ public sealed partial class MigrationJobGrain
         var config = s.Config!;
         if (config.Options.DryRun)
         {
+            if (s.CancelRequested)
+            {
+                // Nothing was written; what a dry run would have loaded is not what a cancelled job reports.
+                foreach (var es in s.Entities.Values) es.Loaded = 0;
+                await FinishAsync(JobStatus.Cancelled, null);
+                return false;
+            }
             await MoveAsync(JobStatus.Validating);
             return true;
         }

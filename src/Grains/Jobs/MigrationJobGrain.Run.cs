@@ -178,6 +178,14 @@ public sealed partial class MigrationJobGrain
         var s = state.State;
         var config = s.Config!;
         var entities = pipeline.Entities(config);
+        // A cancel accepted in Validating (or just before) ends the job Cancelled: before validation starts, or once it
+        // has run (its result stays in the report); everything loaded stays loaded.
+        if (s.CancelRequested)
+        {
+            if (config.Options.DryRun) foreach (var es in s.Entities.Values) es.Loaded = 0;
+            await FinishAsync(JobStatus.Cancelled, null);
+            return;
+        }
         if (config.Options.DryRun)
         {
             s.Validation = new ValidationResult(true, [], []);
@@ -197,7 +205,12 @@ public sealed partial class MigrationJobGrain
         Advance(99);
 
         var anyRejected = s.Entities.Values.Any(e => e.Rejected > 0);
-        if (!s.Validation.Passed)
+        if (s.CancelRequested)
+        {
+            if (config.Options.DryRun) foreach (var es in s.Entities.Values) es.Loaded = 0;
+            await FinishAsync(JobStatus.Cancelled, null);
+        }
+        else if (!s.Validation.Passed)
         {
             await FinishAsync(JobStatus.Failed, $"validation found {s.Validation.Mismatches.Count} mismatch(es) between what was loaded and the targets");
         }
