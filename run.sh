@@ -81,7 +81,9 @@ silo_start() {
         export DynamoDb__AccessKey=local DynamoDb__SecretKey=local
         export Orleans__Mode="$mode" Orleans__SiloName="silo-$n"
         export Orleans__SiloPort=$((SILO_PORT + n - 1)) Orleans__GatewayPort=$((GATEWAY_PORT + n - 1))
-        export Sources__File__AllowedRoots__0="${Sources__File__AllowedRoots__0:-$ROOT/samples}"
+        # File sources: no allowed roots unless the caller sets them (Sources__File__AllowedRoots__0=/dir ./run.sh up):
+        # this stack listens on loopback only and every request needs an admin token, and administrators keep
+        # exports wherever they like; deployments list their export volumes (deploy/kubernetes: /exports).
         if [[ "$mode" == Cluster ]]; then
             # A laptop cluster: notice a killed silo in seconds rather than Orleans' production defaults.
             export Orleans__Membership__ProbeTimeout="${Orleans__Membership__ProbeTimeout:-00:00:02}"

@@ -24,7 +24,7 @@ public static class ApiHostingExtensions
         services.AddSingleton<SubmitJobValidator>();
         services.AddMigrationHealthChecks();
         services.AddPlatformAuth(builder.Configuration);
-        services.AddSubmissionRateLimit(builder.Configuration);
+        SubmissionRateLimit.AddSubmissionRateLimit(services, builder.Configuration);
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
@@ -45,6 +45,13 @@ public static class ApiHostingExtensions
 
     public static WebApplication UseMigrationApi(this WebApplication app)
     {
+        var roots = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdManager.Grains.Pipeline.Sources.FileSourceOptions>>().Value.AllowedRoots;
+        if (!roots.Any(r => !string.IsNullOrWhiteSpace(r)))
+        {
+            app.Logger.LogWarning("No Sources:File:AllowedRoots configured: a file job may read any absolute path this process can read. "
+                + "Deployments list their export volumes there.");
+        }
+
         // Unhandled errors become a bare 500 problem: no stack trace or exception text reaches a client.
         // A grain whose silo just died, or a store restarting, is a passing condition: 503, retry later.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -68,8 +75,6 @@ public static class ApiHostingExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        // After authorization: the limiter partitions by the authenticated caller, and refused requests spend no permits.
-        app.UseRateLimiter();
         app.MapJobsApi();
         app.MapMigrationHealthChecks();
         return app;

@@ -28,7 +28,6 @@ public static class JobsApi
             .WithDescription("Validates the request, records the job as Submitted and publishes its start event. Answers 202 at once; follow the Location header. An optional Idempotency-Key header makes retries safe for 24 hours.")
             .Accepts<SubmitJobRequest>("application/json")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .RequireRateLimiting(SubmissionRateLimit.Policy)
             .Produces<SubmitJobResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -71,7 +70,7 @@ public static class JobsApi
     }
 
     private static async Task<IResult> SubmitAsync(
-        HttpRequest request, SubmitJobValidator validator, IGrainFactory grains, JobIndexStore index, CancellationToken ct)
+        HttpRequest request, SubmitJobValidator validator, IGrainFactory grains, JobIndexStore index, SubmissionRateLimit limit, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
         if (body is null) return Problems.TooLarge($"A job request is at most {MaxBodyBytes / 1024} KiB.");
@@ -89,6 +88,8 @@ public static class JobsApi
 
         var (config, errors) = validator.Validate(submitted);
         if (config is null) return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.", title: "Invalid job request");
+        // Only a request that may create a job counts against the caller's limit (a replay of an idempotent one too).
+        if (limit.Refuse(request.HttpContext) is { } tooMany) return tooMany;
 
         var jobId = Guid.CreateVersion7();
         if (request.Headers.TryGetValue("Idempotency-Key", out var keys) && keys.ToString() is { Length: > 0 } key)
@@ -99,9 +100,10 @@ public static class JobsApi
                 return Problems.Conflict("This Idempotency-Key was used within the last 24 hours with a different request body.");
             if (!claim.Created)
             {
-                var existing = await grains.GetGrain<IMigrationJobGrain>(claim.JobId).GetSnapshot();
-                // The first request may still be creating its job; it is the same job either way.
-                return Accepted(claim.JobId, existing?.Status ?? JobStatus.Submitted);
+                // The same job. Submitting it again is idempotent, and finishes what the first request may not have
+                // (it failed after claiming the key: the job not recorded, or recorded but not yet started).
+                var replayed = await grains.GetGrain<IMigrationJobGrain>(claim.JobId).Submit(config, request.HttpContext.User.Identity?.Name);
+                return Accepted(claim.JobId, replayed.Status);
             }
             jobId = claim.JobId;
         }
@@ -133,25 +135,46 @@ public static class JobsApi
         return buffer.ToArray();
     }
 
+    /// <summary>A query parameter as given, or null when absent or empty (<c>?status=&amp;cursor=</c> means no filter, first page).</summary>
+    private static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// The page size: <paramref name="fallback"/> when absent or empty, else a whole number from 1 to <paramref name="max"/>.
+    /// Read here rather than bound as a number, so <c>limit=abc</c> gets the same problem, with its errors map, as <c>limit=0</c>.
+    /// </summary>
+    private static int Limit(string? limit, int fallback, int max, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(limit)) return fallback;
+        if (int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var take) && take >= 1 && take <= max)
+            return take;
+        errors["limit"] = [$"limit must be a whole number from 1 to {max}"];
+        return fallback;
+    }
+
+    private static IResult InvalidQuery(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
+        detail: "Invalid query parameters: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")) + ".",
+        title: "Invalid query");
+
     private static IResult Accepted(Guid jobId, JobStatus status) =>
         TypedResults.Accepted(JobMapping.JobUrl(jobId), new SubmitJobResponse(jobId, status.ToWire()));
 
     private static async Task<IResult> ListAsync(
         IGrainFactory grains, JobIndexStore index, CancellationToken ct,
-        [FromQuery] string? status = null, [FromQuery] int? limit = null, [FromQuery] string? cursor = null)
+        [FromQuery] string? status = null, [FromQuery] string? limit = null, [FromQuery] string? cursor = null)
     {
         var errors = new Dictionary<string, string[]>();
+        status = Given(status);
+        cursor = Given(cursor);
         if (status is not null && !JobStatusExtensions.TryParseWire(status, out _))
             errors["status"] = [$"unknown status; expected one of {string.Join(", ", Enum.GetValues<JobStatus>().Select(s => s.ToWire()))}"];
-        var take = limit ?? 50;
-        if (take is < 1 or > 200) errors["limit"] = ["limit must be between 1 and 200"];
+        var take = Limit(limit, 50, 200, errors);
         Guid? before = null;
         if (cursor is not null)
         {
             if (Guid.TryParseExact(cursor, "N", out var after)) before = after;
             else errors["cursor"] = ["cursor is not one this API returned"];
         }
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid query");
+        if (errors.Count > 0) return InvalidQuery(errors);
 
         var ids = await index.ListAsync(status, before, take + 1, ct);
         var page = ids.Take(take).ToList();
@@ -193,12 +216,15 @@ public static class JobsApi
 
     private static async Task<IResult> RejectionsAsync(
         string jobId, IGrainFactory grains, RejectionQueries rejections, CancellationToken ct,
-        [FromQuery] string? entity = null, [FromQuery] string? reason = null, [FromQuery] int? limit = null, [FromQuery] string? cursor = null)
+        [FromQuery] string? entity = null, [FromQuery] string? reason = null, [FromQuery] string? limit = null, [FromQuery] string? cursor = null)
     {
         if (!Guid.TryParse(jobId, out var id) || await grains.GetGrain<IMigrationJobGrain>(id).GetSnapshot() is null)
             return Problems.JobNotFound(jobId);
 
         var errors = new Dictionary<string, string[]>();
+        entity = Given(entity);
+        reason = Given(reason);
+        cursor = Given(cursor);
         EntityKind? kind = null;
         if (entity is not null)
         {
@@ -207,15 +233,14 @@ public static class JobsApi
             else kind = schema.Kind;
         }
         if (reason is { Length: > 200 }) errors["reason"] = ["reason is too long"];
-        var take = limit ?? 100;
-        if (take is < 1 or > 1000) errors["limit"] = ["limit must be between 1 and 1000"];
+        var take = Limit(limit, 100, 1000, errors);
         (short, long)? after = null;
         if (cursor is not null)
         {
             if (RejectionCursor.TryParse(cursor, out var position)) after = position;
             else errors["cursor"] = ["cursor is not one this API returned"];
         }
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "Invalid query");
+        if (errors.Count > 0) return InvalidQuery(errors);
 
         var rows = await rejections.PageAsync(id, kind, reason, after, take + 1, ct);
         var page = rows.Take(take).Select(r => new RejectionResponse(r.Entity, r.Line, r.Key, r.Reason, r.Detail)).ToList();

@@ -45,18 +45,24 @@ public sealed partial class MigrationJobGrain(
 
     public async Task<JobSnapshot> Submit(JobConfig config, string? submittedBy)
     {
-        if (state.State.Exists) return Snapshot();
+        // Submitting again (an idempotent retry) changes nothing once the job has started; a job still Submitted gets
+        // its index row, reminder and start event again, in case the first submission failed after storing the job.
+        if (state.State.Exists && (state.State.Status != JobStatus.Submitted || _running is { IsCompleted: false })) return Snapshot();
         using var scope = logger.BeginScope(Scope);
 
-        var now = DateTimeOffset.UtcNow;
         var s = state.State;
-        s.Config = config;
-        s.Status = JobStatus.Submitted;
-        s.SubmittedAt = now;
-        s.UpdatedAt = now;
-        s.SubmittedBy = submittedBy;
-        s.History.Add(new StatusChange(JobStatus.Submitted, now));
-        await SaveAsync();                                                    // 2.1 INSERT MigrationJob
+        if (!s.Exists)
+        {
+            var now = DateTimeOffset.UtcNow;
+            s.Config = config;
+            s.Status = JobStatus.Submitted;
+            s.SubmittedAt = now;
+            s.UpdatedAt = now;
+            s.SubmittedBy = submittedBy;
+            s.History.Add(new StatusChange(JobStatus.Submitted, now));
+            await SaveAsync();                                                // 2.1 INSERT MigrationJob
+        }
+        config = s.Config!;
         await index.UpsertAsync(JobId, config, s.Status, s.SubmittedAt, s.UpdatedAt, CancellationToken.None);
 
         // The safety net: if the start event is lost or the host dies, the reminder starts or resumes the job.

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AdManager.IntegrationTests.Infrastructure;
 
@@ -129,6 +131,49 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         using var badLimit = await _api.Http.GetAsync($"{JobsClient.Jobs}?limit=500");
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
+    public async Task Query_parameters_left_empty_mean_none_and_bad_ones_get_a_problem_naming_them()
+    {
+        var jobId = await _api.SubmitAsync(JobsClient.FileJob(_export.Path, dataTypes: ["ProductCatalogData"]));
+        using (var empty = await _api.Http.GetAsync($"{JobsClient.Jobs}?status=&limit=&cursor="))
+            Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        using (var empty = await _api.Http.GetAsync($"{JobsClient.Jobs}/{jobId}/rejections?entity=&reason=&limit=&cursor="))
+            Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+
+        foreach (var (query, field) in new[]
+                 {
+                     ("?limit=abc", "limit"), ("?limit=1.5", "limit"), ("?limit=0", "limit"), ("?limit=201", "limit"),
+                     ("?status=Sleeping", "status"), ("?cursor=not-ours", "cursor"),
+                     ($"/{jobId}/rejections?limit=abc", "limit"), ($"/{jobId}/rejections?entity=invoices", "entity"),
+                 })
+        {
+            using var bad = await _api.Http.GetAsync(JobsClient.Jobs + query);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+            var problem = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!;
+            Assert.Contains(field, problem["detail"]!.GetValue<string>());
+            Assert.NotNull(problem["errors"]![field]);
+        }
+    }
+
+    [Fact]
+    public async Task An_idempotent_retry_finishes_a_submission_that_failed_after_claiming_its_key()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = JsonSerializer.Serialize(JobsClient.FileJob(_export.Path, dataTypes: ["ProductCatalogData"]));
+        var jobId = Guid.CreateVersion7();
+        // What a first request leaves when it fails (a store blip) between claiming the key and storing its job.
+        await stack.Db.ExecAsync("INSERT INTO migration_idempotency (idempotency_key, request_hash, job_id, created_at) VALUES ($1, $2, $3, now())",
+            _host.ServiceId + "/" + key, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body))), jobId);
+
+        var retry = await PostWithKeyAsync(key, body);
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.Status);
+        Assert.Equal(jobId, retry.JobId);
+        var (job, _) = await _api.WaitForFinalAsync(jobId);
+        Assert.Equal("Completed", job["status"]!.GetValue<string>());
     }
 
     [Fact]

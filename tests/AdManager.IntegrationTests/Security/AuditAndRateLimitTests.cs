@@ -46,6 +46,12 @@ public sealed class AuditAndRateLimitTests(TestStack stack) : IDisposable
         var carol = host.CreateClientWithToken(TestTokens.Admin("carol"));
         var job = JobsClient.FileJob(_empty.Path, dataTypes: ["ProductCatalogData"]);
 
+        // Requests that create nothing (400s) spend no permit: correcting a request is never throttled.
+        for (var i = 0; i < 5; i++)
+        {
+            using var invalid = await carol.PostAsJsonAsync(JobsClient.Jobs, JobsClient.FileJob(_empty.Path, batchSize: 0));
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        }
         for (var i = 0; i < 2; i++)
         {
             using var accepted = await carol.PostAsJsonAsync(JobsClient.Jobs, job);
