@@ -115,6 +115,13 @@ public sealed class ProductRun(StackEnv stack, int batchSize)
             try
             {
                 await dynamo.DeleteTableAsync(table);
+                // Deleting takes a moment (the table is DELETING, and creating it again fails until it is gone).
+                for (var i = 0; i < 600; i++)
+                {
+                    await dynamo.DescribeTableAsync(table);
+                    await Task.Delay(50);
+                }
+                throw new TimeoutException($"DynamoDB table {table} was not deleted");
             }
             catch (ResourceNotFoundException)
             {
