@@ -55,21 +55,12 @@ public sealed class BatchRangePlanTests(TestStack stack) : IAsyncLifetime
         await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + CampaignMetadataStore.MergeSql(_job), connection);
         foreach (var arg in new object[] { _job, lo, hi, DateTime.UtcNow }) explain.Parameters.Add(new NpgsqlParameter { Value = arg });
         using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
-        var nodes = Nodes(plan.RootElement[0].GetProperty("Plan")).ToList();
+        var nodes = QueryPlans.Nodes(plan.RootElement[0].GetProperty("Plan")).ToList();
 
         var stagingScans = nodes.Where(n => Text(n, "Relation Name") == Staging).Select(n => Text(n, "Node Type")).ToList();
         Assert.Equal(["Bitmap Heap Scan"], stagingScans);
         Assert.Contains(nodes, n => Text(n, "Node Type") == "Bitmap Index Scan" && Text(n, "Index Name") == Staging + "_seq");
         Assert.DoesNotContain(nodes, n => Text(n, "Relation Name") == "stage_batches");
-    }
-
-    private static IEnumerable<JsonElement> Nodes(JsonElement node)
-    {
-        yield return node;
-        if (!node.TryGetProperty("Plans", out var children)) yield break;
-        foreach (var child in children.EnumerateArray())
-        foreach (var descendant in Nodes(child))
-            yield return descendant;
     }
 
     private static string? Text(JsonElement node, string property) =>

@@ -64,20 +64,11 @@ public sealed class MovedRowsRangeTests(TestStack stack) : IAsyncLifetime
         explain.Parameters.Add(new NpgsqlParameter { Value = lo });
         explain.Parameters.Add(new NpgsqlParameter { Value = hi });
         using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
-        var scan = Nodes(plan.RootElement[0].GetProperty("Plan")).Single(n => n.GetProperty("Node Type").GetString() == "Bitmap Heap Scan");
+        var scan = QueryPlans.Nodes(plan.RootElement[0].GetProperty("Plan")).Single(n => n.GetProperty("Node Type").GetString() == "Bitmap Heap Scan");
         var read = scan.GetProperty("Exact Heap Blocks").GetInt64() + scan.GetProperty("Lossy Heap Blocks").GetInt64();
 
-        Assert.Equal(1000, Nodes(plan.RootElement[0].GetProperty("Plan")).First().GetProperty("Actual Rows").GetInt64());
+        Assert.Equal(1000, QueryPlans.Nodes(plan.RootElement[0].GetProperty("Plan")).First().GetProperty("Actual Rows").GetInt64());
         // The batch's own rows fill about 1% of the staging's pages; its moved rows, a few more pages at the end.
         Assert.True(read < pages / 20, $"the batch read {read} of the staging's {pages} pages");
-    }
-
-    private static IEnumerable<JsonElement> Nodes(JsonElement node)
-    {
-        yield return node;
-        if (!node.TryGetProperty("Plans", out var children)) yield break;
-        foreach (var child in children.EnumerateArray())
-        foreach (var descendant in Nodes(child))
-            yield return descendant;
     }
 }
