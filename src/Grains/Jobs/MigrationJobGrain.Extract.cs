@@ -1,4 +1,5 @@
 using AdManager.Grains.Abstractions.Jobs;
+using AdManager.Grains.Pipeline.Phases;
 using AdManager.Grains.Pipeline.Schema;
 
 namespace AdManager.Grains.Jobs;
@@ -49,11 +50,31 @@ public sealed partial class MigrationJobGrain
                 if (source.Has(kind))
                 {
                     Interlocked.Exchange(ref _liveRead, 0);
-                    var result = await Task.Run(() =>
+                    EntityExtraction result;
+                    // A cancel stops the read within a few thousand records; what was read of the file is not staged.
+                    using (var read = CancellationTokenSource.CreateLinkedTokenSource(ct))
                     {
-                        using var records = source.Open(schema, ct);
-                        return pipeline.Extract.Run(JobId, schema, records, scope, n => Interlocked.Exchange(ref _liveRead, n), ct);
-                    }, ct);
+                        _cancelRead = read;
+                        if (s.CancelRequested) read.Cancel();
+                        try
+                        {
+                            result = await Task.Run(() =>
+                            {
+                                using var records = source.Open(schema, read.Token);
+                                return pipeline.Extract.Run(JobId, schema, records, scope, n => Interlocked.Exchange(ref _liveRead, n), read.Token);
+                            }, read.Token);
+                        }
+                        catch (OperationCanceledException) when (s.CancelRequested && !ct.IsCancellationRequested)
+                        {
+                            Interlocked.Exchange(ref _liveRead, 0);
+                            await FinishAsync(JobStatus.Cancelled, null);
+                            return false;
+                        }
+                        finally
+                        {
+                            _cancelRead = null;
+                        }
+                    }
                     es.Read = result.Read;
                     es.Skipped = result.Skipped;
                     es.Rejected = result.Rejected;

@@ -8,11 +8,11 @@ namespace AdManager.IntegrationTests.FaultTolerance;
 
 /// <summary>
 /// api.md: cancel answers 202 "while the job is not final; the job stops at the next batch boundary and ends Cancelled".
-/// That holds in Validating too: the job ends Cancelled, not Completed, with everything it loaded. The DynamoDB read-back
-/// is held at a gate so the cancel lands in Validating every time.
+/// That holds in Validating too (the job ends Cancelled, not Completed, with everything it loaded), and while a large file
+/// is read, which stops part way instead of at the end of the file. (Mid-load cancels: <see cref="CancelAndOverlapTests"/>.)
 /// </summary>
 [Collection(StackCollection.Name)]
-public sealed class CancelDuringValidationTests(TestStack stack)
+public sealed class CancelInAnyPhaseTests(TestStack stack)
 {
     [Fact]
     public async Task A_cancel_accepted_in_Validating_ends_the_job_Cancelled()
@@ -37,6 +37,41 @@ public sealed class CancelDuringValidationTests(TestStack stack)
         FaultAssertions.HistoryIsLegal(job);
         var report = await api.ReportAsync(jobId);
         Assert.Equal(export.Products, report["entities"]!["products"]!["loaded"]!.GetValue<long>());
+    }
+
+    /// <summary>
+    /// A cancel while a large file is being read stops the read within a few thousand records, rather than after the
+    /// whole file: nothing of the file is staged or loaded, and the job ends Cancelled.
+    /// </summary>
+    [Fact]
+    public async Task A_cancel_accepted_while_a_file_is_read_stops_the_read_part_way()
+    {
+        const int Campaigns = 400_000;
+        var p = "x" + Guid.NewGuid().ToString("N")[..10] + "-";
+        var csv = new System.Text.StringBuilder("merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n");
+        for (var i = 0; i < Campaigns; i++) csv.Append($"{p}m1,{p}c{i},Campaign {i},active,10.00,usd,2024-01-01,,,2024-01-01T00:00:00Z\n");
+        using var export = new ExportDirectory().Write("campaigns.csv", csv.ToString());
+        await using var host = new MigrationHost(stack, "cancel-read-" + p);
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(JobsClient.FileJob(export.Path, dataTypes: ["CampaignData"]));
+        await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["progress"]!["recordsRead"]!.GetValue<long>() > 0,
+            TimeSpan.FromSeconds(60), "the read to begin");
+        using (var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        }
+        var (job, _) = await api.WaitForFinalAsync(jobId);
+
+        Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
+        Assert.DoesNotContain("InProgress:Transforming", JobsClient.History(job));
+        var report = await api.ReportAsync(jobId);
+        // Read part way: the file's records were not all counted (a read that ran to the end would count all of them).
+        Assert.True(report["entities"]!["campaigns"]!["read"]!.GetValue<long>() < Campaigns, report["entities"]!["campaigns"]!.ToJsonString());
+        Assert.Equal(0, report["entities"]!["campaigns"]!["loaded"]!.GetValue<long>());
+        Assert.Equal(0, await stack.Db.CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1", p + "%"));
+        Assert.Empty(await SchemaTables.ListAsync(stack.Db, perJobStaging: true) is var tables
+            ? tables.Where(t => t.EndsWith(jobId.ToString("N"), StringComparison.Ordinal)).ToList() : []);
     }
 
     /// <summary>Holds DynamoDB reads (validation's Query and BatchGetItem) until opened; everything else goes straight through.</summary>
