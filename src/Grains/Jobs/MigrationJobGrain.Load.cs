@@ -21,9 +21,7 @@ public sealed partial class MigrationJobGrain
         {
             if (s.CancelRequested)
             {
-                // Nothing was written; what a dry run would have loaded is not what a cancelled job reports.
-                foreach (var es in s.Entities.Values) es.Loaded = 0;
-                await FinishAsync(JobStatus.Cancelled, null);
+                await FinishCancelledAsync(nothingWritten: true);
                 return false;
             }
             await MoveAsync(JobStatus.Validating);
@@ -165,8 +163,7 @@ public sealed partial class MigrationJobGrain
             waitingFor = earlier;
             if (state.State.CancelRequested)
             {
-                foreach (var es in state.State.Entities.Values) es.Loaded = 0;
-                await FinishAsync(JobStatus.Cancelled, null);
+                await FinishCancelledAsync(nothingWritten: true);
                 return false;
             }
             this.DelayDeactivation(TimeSpan.FromMinutes(10));

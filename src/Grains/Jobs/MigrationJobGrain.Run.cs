@@ -134,8 +134,7 @@ public sealed partial class MigrationJobGrain
         }
         if (s.CancelRequested)
         {
-            foreach (var es in s.Entities.Values) es.Loaded = 0;
-            await FinishAsync(JobStatus.Cancelled, null);
+            await FinishCancelledAsync(nothingWritten: true);
             return false;
         }
         await MoveAsync(JobStatus.Loading);
@@ -182,8 +181,7 @@ public sealed partial class MigrationJobGrain
         // has run (its result stays in the report); everything loaded stays loaded.
         if (s.CancelRequested)
         {
-            if (config.Options.DryRun) foreach (var es in s.Entities.Values) es.Loaded = 0;
-            await FinishAsync(JobStatus.Cancelled, null);
+            await FinishCancelledAsync(nothingWritten: config.Options.DryRun);
             return;
         }
         if (config.Options.DryRun)
@@ -207,8 +205,7 @@ public sealed partial class MigrationJobGrain
         var anyRejected = s.Entities.Values.Any(e => e.Rejected > 0);
         if (s.CancelRequested)
         {
-            if (config.Options.DryRun) foreach (var es in s.Entities.Values) es.Loaded = 0;
-            await FinishAsync(JobStatus.Cancelled, null);
+            await FinishCancelledAsync(nothingWritten: config.Options.DryRun);
         }
         else if (!s.Validation.Passed)
         {
@@ -221,6 +218,16 @@ public sealed partial class MigrationJobGrain
     }
 
     private Task FailAsync(string error) => FinishAsync(JobStatus.Failed, error);
+
+    /// <summary>
+    /// Ends the job Cancelled. <paramref name="nothingWritten"/>: no target was written (cancelled before Loading, or a
+    /// dry run), so the resolved counts of what would have been loaded are not reported as loaded.
+    /// </summary>
+    private Task FinishCancelledAsync(bool nothingWritten)
+    {
+        if (nothingWritten) foreach (var es in state.State.Entities.Values) es.Loaded = 0;
+        return FinishAsync(JobStatus.Cancelled, null);
+    }
 
     /// <summary>Step 4.9: final status, report stored with the job, reminder and staging released.</summary>
     private async Task FinishAsync(JobStatus final, string? error)
