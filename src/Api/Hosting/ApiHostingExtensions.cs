@@ -45,8 +45,7 @@ public static class ApiHostingExtensions
 
     public static WebApplication UseMigrationApi(this WebApplication app)
     {
-        var roots = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdManager.Grains.Pipeline.Sources.FileSourceOptions>>().Value.AllowedRoots;
-        if (!roots.Any(r => !string.IsNullOrWhiteSpace(r)))
+        if (app.Services.GetRequiredService<AdManager.Grains.Pipeline.Sources.FileSourceGuard>().Unrestricted)
         {
             app.Logger.LogWarning("No Sources:File:AllowedRoots configured: a file job may read any absolute path this process can read. "
                 + "Deployments list their export volumes there.");

@@ -23,6 +23,9 @@ public sealed class FileSourceOptions
 /// </summary>
 public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
 {
+    /// <summary>True when no allowed root is configured: any absolute path this process can read is accepted.</summary>
+    public bool Unrestricted => Roots().Count == 0;
+
     /// <summary>Null when the location is acceptable, else the reason.</summary>
     public string? Problem(string? location)
     {
@@ -30,11 +33,13 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
         if (HasControlOrBrokenText(location)) return "location must not contain control characters or invalid Unicode";
         if (!Path.IsPathFullyQualified(location)) return "location must be an absolute path";
         if (location.Split('/', '\\').Any(segment => segment == "..")) return "location must not contain '..' segments";
-        var roots = options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(Canonical).ToList();
+        var roots = Roots();
         if (roots.Count == 0) return null;
         var target = Canonical(location);
         return roots.Any(root => IsUnder(target, root)) ? null : "location is outside the allowed source roots";
     }
+
+    private List<string> Roots() => options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(Canonical).ToList();
 
     /// <summary>The canonical directory to read, or an <see cref="ExportFileException"/> naming the problem.</summary>
     public string Resolve(string? location)

@@ -13,7 +13,8 @@ namespace AdManager.Grains.Stores.Postgres;
 /// </summary>
 public sealed class JobIndexStore(NpgsqlDataSource dataSource, IOptions<ClusterOptions> cluster)
 {
-    private static readonly string[] FinalStatuses =
+    /// <summary>The final statuses as <c>migration_jobs.status</c> holds them.</summary>
+    internal static readonly string[] FinalStatuses =
         [.. Enum.GetValues<JobStatus>().Where(s => s.IsFinal()).Select(s => s.ToWire())];
 
     private string ServiceId => cluster.Value.ServiceId;

@@ -1,4 +1,3 @@
-using AdManager.Grains.Abstractions.Jobs;
 using AdManager.Grains.Pipeline.Schema;
 using Npgsql;
 
@@ -15,9 +14,6 @@ namespace AdManager.Grains.Stores.Postgres;
 /// </summary>
 public sealed class StagingSweep(NpgsqlDataSource dataSource, StagingReader reader)
 {
-    private static readonly string[] FinalStatuses =
-        [.. Enum.GetValues<JobStatus>().Where(s => s.IsFinal()).Select(s => s.ToWire())];
-
     /// <summary>Drops the staging that qualifies (see the class summary); returns the job ids it was dropped for.</summary>
     public async Task<IReadOnlyList<Guid>> RunAsync(TimeSpan olderThan, DateTimeOffset now, CancellationToken ct)
     {
@@ -49,7 +45,7 @@ public sealed class StagingSweep(NpgsqlDataSource dataSource, StagingReader read
             FROM staged s LEFT JOIN migration_jobs j ON j.job_id = s.job_id
             ORDER BY s.job_id
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = FinalStatuses });
+        command.Parameters.Add(new NpgsqlParameter { Value = JobIndexStore.FinalStatuses });
         var candidates = new List<(Guid, bool, bool)>();
         await using var rows = await command.ExecuteReaderAsync(ct);
         while (await rows.ReadAsync(ct)) candidates.Add((rows.GetGuid(0), rows.GetBoolean(1), rows.GetBoolean(2)));
