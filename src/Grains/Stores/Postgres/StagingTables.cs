@@ -61,7 +61,7 @@ internal static class StagingTables
     /// </summary>
     public static string CreateIfMissing(EntityKind entity, Guid jobId) =>
         $"CREATE UNLOGGED TABLE IF NOT EXISTS {Name(entity, jobId)} ({Columns(entity)}) {NoAutovacuum}; {SeqIndex(entity, jobId, ifNotExists: true)}"
-        + (entity == EntityKind.CampaignPerformance ? "" : $"; ALTER TABLE {Name(entity, jobId)} ADD COLUMN IF NOT EXISTS source_modified_beyond text COLLATE \"C\"");
+        + (entity == EntityKind.CampaignPerformance ? "" : $"; ALTER TABLE {Name(entity, jobId)} ADD COLUMN IF NOT EXISTS {BeyondColumn}");
 
     /// <summary>
     /// Staging lives for one job, which analyzes it itself when it needs statistics and drops it at the end; an autovacuum
@@ -77,12 +77,15 @@ internal static class StagingTables
 
     public static string Drop(EntityKind entity, Guid jobId) => $"DROP TABLE IF EXISTS {Name(entity, jobId)}";
 
+    /// <summary>The fraction digits of last_modified beyond its 100 ns ticks (<see cref="Pipeline.Transform.Formats.FractionBeyondTicks"/>), ordered as digits.</summary>
+    private const string BeyondColumn = "source_modified_beyond text COLLATE \"C\"";
+
     private static string Columns(EntityKind entity) => entity switch
     {
-        EntityKind.Campaigns => """
+        EntityKind.Campaigns => $"""
             seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, campaign_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, status text NOT NULL,
             daily_budget_micros bigint NOT NULL, currency char(3) NOT NULL, start_date date NOT NULL, end_date date,
-            targeting jsonb NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, source_modified_beyond text COLLATE "C",
+            targeting jsonb NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, {BeyondColumn},
             outcome smallint NOT NULL DEFAULT 0
             """,
         EntityKind.CampaignPerformance => """
@@ -90,15 +93,15 @@ internal static class StagingTables
             impressions bigint NOT NULL, clicks bigint NOT NULL, cost_micros bigint NOT NULL, conversions bigint NOT NULL,
             outcome smallint NOT NULL DEFAULT 0
             """,
-        EntityKind.Catalogs => """
+        EntityKind.Catalogs => $"""
             seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, name text NOT NULL, country char(2) NOT NULL,
-            default_currency char(3) NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, source_modified_beyond text COLLATE "C",
+            default_currency char(3) NOT NULL, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, {BeyondColumn},
             product_count bigint NOT NULL DEFAULT 0, outcome smallint NOT NULL DEFAULT 0
             """,
-        EntityKind.Products => """
+        EntityKind.Products => $"""
             seq bigint NOT NULL, line bigint NOT NULL, maybe_duplicate boolean NOT NULL, product_id text NOT NULL, catalog_id text NOT NULL, merchant_id text NOT NULL, title text NOT NULL,
             description text, price_micros bigint NOT NULL, sale_price_micros bigint, currency char(3), availability text NOT NULL,
-            gtin text, link text NOT NULL, image_link text, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, source_modified_beyond text COLLATE "C",
+            gtin text, link text NOT NULL, image_link text, source_modified_at timestamptz NOT NULL, source_modified_ticks bigint NOT NULL, {BeyondColumn},
             outcome smallint NOT NULL DEFAULT 0
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(entity)),
