@@ -55,4 +55,21 @@ public sealed class DuplicateKeyFilterTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new DuplicateKeyFilter(1000));
         Assert.Throws<ArgumentOutOfRangeException>(() => new DuplicateKeyFilter(32));
     }
+
+    [Fact]
+    public void A_disposed_filter_leaves_its_memory_cleared_for_the_next_one()
+    {
+        using (var first = new DuplicateKeyFilter())
+        {
+            for (var i = 0; i < 10_000; i++) first.Add("cmp-" + i);
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using var second = new DuplicateKeyFilter();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The 16 MiB are the first filter's, not new ones (a new array set off a full collection of the silo's heap).
+        Assert.True(allocated < 1 << 20, $"{allocated:N0} bytes allocated for the second filter");
+        // ...and none of the first filter's keys is in them.
+        var flagged = Enumerable.Range(0, 10_000).Count(i => second.Add("cmp-" + i));
+        Assert.True(flagged < 3, $"{flagged} of 10,000 keys of the first filter flagged as seen by the second");
+    }
 }

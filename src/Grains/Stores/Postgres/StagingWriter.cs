@@ -76,6 +76,7 @@ internal sealed class StagingWriter : IDisposable
         }
         _copy.Dispose();
         _chunks.Dispose();
+        _keys.Dispose();
     }
 
     private void Add(in Row row)
