@@ -13,10 +13,21 @@ namespace AdManager.Api.Hosting;
 /// <summary>The HTTP side: problem details, JSON, auth, rate limits, Swagger, health, the admin page.</summary>
 public static class ApiHostingExtensions
 {
+    /// <summary>What a 503 tells a client to wait: about what a silo's failover or a store's restart takes.</summary>
+    internal const string RetryAfterSeconds = "5";
+
     public static WebApplicationBuilder AddMigrationApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // A 503 is a passing condition (a silo moving a job, a store restarting): say when to ask again.
+            if (context.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+                context.ProblemDetails.Detail ??= "A store or silo is briefly unavailable; retry the request (Retry-After says when).";
+            }
+        });
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AdManager.IntegrationTests.Infrastructure;
 
@@ -29,6 +32,62 @@ public sealed class StoreOutageTests(TestStack stack)
         Assert.Equal("Completed", job["status"]!.GetValue<string>());
         FaultAssertions.HistoryIsLegal(job);
         await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
+    }
+
+    [Fact]
+    public async Task While_postgres_is_down_a_submission_is_a_503_problem_with_retry_after_and_the_same_request_later_is_accepted()
+    {
+        using var export = new CatalogExport(products: 20);
+        await using var host = new MigrationHost(stack, "down-" + export.P);
+        var http = host.CreateClient();
+        var body = JsonSerializer.Serialize(export.Request(batchSize: 50));
+        var key = "down-" + export.P;
+
+        await Infra.StopPostgresAsync();
+        try
+        {
+            using var refused = await PostAsync(http, key, body);
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)refused.StatusCode}: {text}");
+            Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var problem = JsonNode.Parse(text)!;
+            Assert.Equal(503, problem["status"]!.GetValue<int>());
+            Assert.Contains("retry", problem["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+            // Nothing of the server's inside: no exception type, no stack, no connection string.
+            Assert.DoesNotContain("Npgsql", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(" at ", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Password", text, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            await Infra.StartPostgresAsync(stack);
+        }
+
+        // Retried as the answer said, the same request (same key) is accepted and runs.
+        var api = new JobsClient(http);
+        HttpResponseMessage? accepted = null;
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            accepted?.Dispose();
+            accepted = await PostAsync(http, key, body);
+            if (accepted.StatusCode != HttpStatusCode.ServiceUnavailable) break;
+            await Task.Delay(500);
+        }
+        using (accepted)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, accepted!.StatusCode);
+            var jobId = Guid.Parse(JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!["jobId"]!.GetValue<string>());
+            var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
+            Assert.Equal("Completed", job["status"]!.GetValue<string>());
+        }
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string key, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, JobsClient.Jobs) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", key);
+        return await http.SendAsync(request);
     }
 
     [Fact]

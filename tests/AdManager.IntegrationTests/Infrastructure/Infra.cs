@@ -23,6 +23,16 @@ public static class Infra
         stack.Db.Clear();
     }
 
+    /// <summary>Stops PostgreSQL (cleanly); <see cref="StartPostgresAsync"/> brings it back.</summary>
+    public static Task StopPostgresAsync() => RunAsync("pg-stop");
+
+    /// <summary>Starts PostgreSQL again, then drops the test's own pooled connections, which the stop broke.</summary>
+    public static async Task StartPostgresAsync(TestStack stack)
+    {
+        await RunAsync("pg-start");
+        stack.Db.Clear();
+    }
+
     public static Task StopDynaliteAsync() => RunAsync("dynalite-stop");
 
     public static Task StartDynaliteAsync() => RunAsync("dynalite-start");
