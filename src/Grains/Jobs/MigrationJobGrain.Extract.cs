@@ -54,7 +54,7 @@ public sealed partial class MigrationJobGrain
                     // A cancel stops the read within a few thousand records; what was read of the file is not staged.
                     using (var read = CancellationTokenSource.CreateLinkedTokenSource(ct))
                     {
-                        _cancelRead = read;
+                        _cancelWork = read;
                         if (s.CancelRequested) read.Cancel();
                         try
                         {
@@ -72,7 +72,7 @@ public sealed partial class MigrationJobGrain
                         }
                         finally
                         {
-                            _cancelRead = null;
+                            _cancelWork = null;
                         }
                     }
                     es.Read = result.Read;

@@ -177,8 +177,8 @@ public sealed partial class MigrationJobGrain
         var s = state.State;
         var config = s.Config!;
         var entities = pipeline.Entities(config);
-        // A cancel accepted in Validating (or just before) ends the job Cancelled: before validation starts, or once it
-        // has run (its result stays in the report); everything loaded stays loaded.
+        // A cancel accepted in Validating (or just before) ends the job Cancelled: before validation starts, or part way,
+        // its reads of the targets stopped (the report says so and has no checks); everything loaded stays loaded.
         if (s.CancelRequested)
         {
             await FinishCancelledAsync(nothingWritten: config.Options.DryRun);
@@ -193,7 +193,29 @@ public sealed partial class MigrationJobGrain
         {
             var batches = entities.ToDictionary(k => k, k => Entity(k).BatchesTotal);
             var digests = entities.ToDictionary(k => k, k => Entity(k).StagedDigest);
-            var (result, verified) = await pipeline.Validate.RunAsync(JobId, s.MigratedAt!.Value, entities, batches, digests, config.Options.BatchSize, ct);
+            ValidationResult result;
+            Dictionary<EntityKind, long> verified;
+            using (var validation = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                _cancelWork = validation;
+                if (s.CancelRequested) validation.Cancel();
+                try
+                {
+                    (result, verified) = await pipeline.Validate.RunAsync(JobId, s.MigratedAt!.Value, entities, batches, digests,
+                        config.Options.BatchSize, validation.Token);
+                }
+                catch (Exception) when (validation.IsCancellationRequested && s.CancelRequested && !ct.IsCancellationRequested)
+                {
+                    const string warning = "cancelled while validating: the targets were not (all) compared with what was loaded";
+                    if (!s.Warnings.Contains(warning)) s.Warnings.Add(warning);
+                    await FinishCancelledAsync(nothingWritten: false);
+                    return;
+                }
+                finally
+                {
+                    _cancelWork = null;
+                }
+            }
             // What validation expected comes from staging; fewer than resolving counted means the staging is not there.
             foreach (var check in result.Checks.Where(c => c.Expected != s.Entities[c.Entity].Loaded))
                 throw new StagingLostException($"{check.Entity}: staging held {check.Expected} of {s.Entities[check.Entity].Loaded} loaded records");

@@ -32,8 +32,9 @@ public sealed partial class MigrationJobGrain(
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private CancellationTokenSource? _stop;
 
-    // Set while an entity file is being read: a cancel stops the read at its next check (every 4,096 records).
-    private CancellationTokenSource? _cancelRead;
+    // Set while an entity file is read or the targets are read back: a cancel stops the read at its next check (every
+    // 4,096 records), or the read-back's requests in flight.
+    private CancellationTokenSource? _cancelWork;
 
     // Progress as of the last successful write: what a reader sees never runs ahead of what is durable,
     // so after a failover or a return to the checkpoint the percentage cannot go down.
@@ -101,7 +102,7 @@ public sealed partial class MigrationJobGrain(
             _writeGate.Release();
         }
         JobLog.CancelRequested(logger, JobId);
-        _cancelRead?.Cancel();
+        _cancelWork?.Cancel();
         // A job that is not running right now (not started yet, or between hosts) is finished here.
         EnsureRunning();
         return CancelOutcome.Accepted;

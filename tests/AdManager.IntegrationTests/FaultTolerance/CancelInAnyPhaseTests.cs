@@ -14,8 +14,12 @@ namespace AdManager.IntegrationTests.FaultTolerance;
 [Collection(StackCollection.Name)]
 public sealed class CancelInAnyPhaseTests(TestStack stack)
 {
+    /// <summary>
+    /// The read-back is held (as a slow, large one would be) and never let go: the cancel stops it, the job ends
+    /// Cancelled with everything it loaded, and the report says the comparison did not finish.
+    /// </summary>
     [Fact]
-    public async Task A_cancel_accepted_in_Validating_ends_the_job_Cancelled()
+    public async Task A_cancel_accepted_in_Validating_stops_the_read_back_and_ends_the_job_Cancelled()
     {
         using var export = new CatalogExport(products: 120);
         var gate = new ReadGate();
@@ -30,13 +34,23 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
         {
             Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
         }
-        gate.Open();
-        var (job, _) = await api.WaitForFinalAsync(jobId);
+        try
+        {
+            var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(30));
 
-        Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
-        FaultAssertions.HistoryIsLegal(job);
-        var report = await api.ReportAsync(jobId);
-        Assert.Equal(export.Products, report["entities"]!["products"]!["loaded"]!.GetValue<long>());
+            Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
+            FaultAssertions.HistoryIsLegal(job);
+            var report = await api.ReportAsync(jobId);
+            Assert.Equal(export.Products, report["entities"]!["products"]!["loaded"]!.GetValue<long>());
+            Assert.False(report["validation"]!["passed"]!.GetValue<bool>());
+            Assert.Empty(report["validation"]!["checks"]!.AsArray());
+            Assert.Contains(report["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith("cancelled while validating", StringComparison.Ordinal));
+            Assert.True(gate.Abandoned > 0, "the held read-back was not cancelled");
+        }
+        finally
+        {
+            gate.Open();
+        }
     }
 
     /// <summary>
@@ -90,10 +104,23 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
             return proxy;
         }
 
-        internal async Task<T> AfterOpenAsync<T>(Func<Task<T>> call)
+        /// <summary>Held reads whose caller cancelled them before the gate opened.</summary>
+        public int Abandoned => _abandoned;
+
+        private int _abandoned;
+
+        internal async Task<T> AfterOpenAsync<T>(Func<Task<T>> call, CancellationToken ct)
         {
             Reached.TrySetResult();
-            await _open.Task;
+            try
+            {
+                await _open.Task.WaitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref _abandoned);
+                throw;
+            }
             return await call();
         }
     }
@@ -125,6 +152,7 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
         }
 
         private Task<T> AfterOpen<T>(MethodInfo method, object?[]? args) =>
-            ((ReadGate)_gate).AfterOpenAsync(() => (Task<T>)method.Invoke(_inner, args)!);
+            ((ReadGate)_gate).AfterOpenAsync(() => (Task<T>)method.Invoke(_inner, args)!,
+                args?.OfType<CancellationToken>().FirstOrDefault() ?? CancellationToken.None);
     }
 }
