@@ -43,23 +43,26 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
-        // The job's staging tables were just filled by COPY and have no statistics: planned blind, these joins of a
-        // job's rows with its own can become nested loops, quadratic (minutes for 10,000 records), and the loaders'
-        // range reads full scans. Row counts and rough distributions are all these plans need: a 3,000-row sample
-        // gives them at a fraction of a full ANALYZE. Entities the job did not extract get empty tables first.
-        await ExecAsync(connection, $"""
-            SET default_statistics_target = 10;
-            {string.Join("; ", EntitySchema.All.Select(e => StagingTables.CreateIfMissing(e.Kind, jobId)))};
-            ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind, jobId)))};
-            RESET default_statistics_target
-            """, ct);
+        // Entities the job did not extract get empty tables (and a staging from an earlier version its new columns).
+        await ExecAsync(connection, string.Join("; ", EntitySchema.All.Select(e => StagingTables.CreateIfMissing(e.Kind, jobId))), ct);
         var campaigns = StagingTables.Name(EntityKind.Campaigns, jobId);
         var campaignHash = TargetComparison.RowHash("s", CampaignMetadataStore.Key, CampaignMetadataStore.ComparedValues);
-        // Every staged campaign, summed as validation sums a side, in one process: the statements it runs beside keep the other core busy.
+        // Every staged campaign, summed as validation sums a side, in one process: the statements it runs beside keep the
+        // other core busy. A scan of every row whatever the statistics, so it starts before them (50,000 campaigns:
+        // Transforming about 25 ms shorter, the ANALYZE's time).
         var campaignsSum = TargetComparison.SumAsync(dataSource,
             new TargetComparison.Side($"{campaigns} s", "true", campaignHash, TakesJobId: false, Parallel: false), jobId, ct);
         try
         {
+            // The job's staging tables were just filled by COPY and have no statistics: planned blind, these joins of a
+            // job's rows with its own can become nested loops, quadratic (minutes for 10,000 records), and the loaders'
+            // range reads full scans. Row counts and rough distributions are all these plans need: a 3,000-row sample
+            // gives them at a fraction of a full ANALYZE.
+            await ExecAsync(connection, $"""
+                SET default_statistics_target = 10;
+                ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind, jobId)))};
+                RESET default_statistics_target
+                """, ct);
             return await ResolveAsync(connection, jobId, batchSize, staged, campaignHash, campaignsSum, ct);
         }
         catch
