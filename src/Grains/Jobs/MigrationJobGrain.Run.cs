@@ -206,7 +206,7 @@ public sealed partial class MigrationJobGrain
                 }
                 catch (Exception) when (validation.IsCancellationRequested && s.CancelRequested && !ct.IsCancellationRequested)
                 {
-                    const string warning = "cancelled while validating: the targets were not (all) compared with what was loaded";
+                    const string warning = "cancelled while validating: the comparison of the targets with what was loaded did not finish";
                     if (!s.Warnings.Contains(warning)) s.Warnings.Add(warning);
                     await FinishCancelledAsync(nothingWritten: false);
                     return;
