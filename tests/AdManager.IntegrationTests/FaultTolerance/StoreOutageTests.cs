@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AdManager.IntegrationTests.Infrastructure;
@@ -39,14 +38,14 @@ public sealed class StoreOutageTests(TestStack stack)
     {
         using var export = new CatalogExport(products: 20);
         await using var host = new MigrationHost(stack, "down-" + export.P);
-        var http = host.CreateClient();
+        var api = new JobsClient(host.CreateClient());
         var body = JsonSerializer.Serialize(export.Request(batchSize: 50));
         var key = "down-" + export.P;
 
         await Infra.StopPostgresAsync();
         try
         {
-            using var refused = await PostAsync(http, key, body);
+            using var refused = await api.PostAsync(body, key);
             var text = await refused.Content.ReadAsStringAsync();
             Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)refused.StatusCode}: {text}");
             Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
@@ -65,12 +64,11 @@ public sealed class StoreOutageTests(TestStack stack)
         }
 
         // Retried as the answer said, the same request (same key) is accepted and runs.
-        var api = new JobsClient(http);
         HttpResponseMessage? accepted = null;
         for (var attempt = 0; attempt < 60; attempt++)
         {
             accepted?.Dispose();
-            accepted = await PostAsync(http, key, body);
+            accepted = await api.PostAsync(body, key);
             if (accepted.StatusCode != HttpStatusCode.ServiceUnavailable) break;
             await Task.Delay(500);
         }
@@ -81,13 +79,6 @@ public sealed class StoreOutageTests(TestStack stack)
             var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
             Assert.Equal("Completed", job["status"]!.GetValue<string>());
         }
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string key, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, JobsClient.Jobs) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", key);
-        return await http.SendAsync(request);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -19,6 +20,17 @@ public sealed class JobsClient(HttpClient http)
             scope = new { merchantIds = merchants ?? [], dataTypes = dataTypes ?? ["CampaignData", "ProductCatalogData"] },
             options = new { batchSize, dryRun, maxRejectedRatio },
         };
+
+    /// <summary>
+    /// POSTs a job request exactly as given (JSON text), with an <c>Idempotency-Key</c> header when one is given. The
+    /// answer is the caller's to check and dispose.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostAsync(string body, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Jobs) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await http.SendAsync(request);
+    }
 
     public async Task<Guid> SubmitAsync(object body)
     {

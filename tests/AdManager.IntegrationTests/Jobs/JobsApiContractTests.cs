@@ -50,7 +50,7 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
     [MemberData(nameof(BadRequests))]
     public async Task Invalid_requests_get_400_with_the_failing_field(string body, string field)
     {
-        using var response = await PostRawAsync(body);
+        using var response = await _api.PostAsync(body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -64,7 +64,7 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
     [InlineData("[]")]
     public async Task Bodies_that_do_not_fit_the_shape_get_a_400_problem(string body)
     {
-        using var response = await PostRawAsync(body);
+        using var response = await _api.PostAsync(body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -76,7 +76,7 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
     public async Task Invalid_requests_create_no_job()
     {
         var before = await JobCountAsync();
-        using var response = await PostRawAsync("""{"source":{"kind":"file","location":"relative"}}""");
+        using var response = await _api.PostAsync("""{"source":{"kind":"file","location":"relative"}}""");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(before, await JobCountAsync());
     }
@@ -217,14 +217,9 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
-    private Task<HttpResponseMessage> PostRawAsync(string body) =>
-        _api.Http.PostAsync(JobsClient.Jobs, new StringContent(body, Encoding.UTF8, "application/json"));
-
     private async Task<(HttpStatusCode Status, Guid? JobId)> PostWithKeyAsync(string key, string body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, JobsClient.Jobs) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await _api.Http.SendAsync(request);
+        using var response = await _api.PostAsync(body, key);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync());
         return (response.StatusCode, response.StatusCode == HttpStatusCode.Accepted ? Guid.Parse(json!["jobId"]!.GetValue<string>()) : null);
     }

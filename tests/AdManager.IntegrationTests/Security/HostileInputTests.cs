@@ -32,7 +32,7 @@ public sealed class HostileInputTests(TestStack stack) : IAsyncLifetime
     public async Task An_oversized_body_is_a_413_problem()
     {
         var padding = new string('x', 2 * 1024 * 1024);
-        using var response = await PostAsync("""{"source":{"kind":"file","location":"/tmp/@@"}}""".Replace("@@", padding));
+        using var response = await _api.PostAsync("""{"source":{"kind":"file","location":"/tmp/@@"}}""".Replace("@@", padding));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         await AssertProblemAsync(response);
     }
@@ -41,7 +41,7 @@ public sealed class HostileInputTests(TestStack stack) : IAsyncLifetime
     public async Task Deeply_nested_json_is_a_400_problem()
     {
         var nested = new string('[', 5000) + new string(']', 5000);
-        using var response = await PostAsync("""{"source":{"kind":"file","location":"/tmp"},"scope":{"merchantIds":@@}}""".Replace("@@", nested));
+        using var response = await _api.PostAsync("""{"source":{"kind":"file","location":"/tmp"},"scope":{"merchantIds":@@}}""".Replace("@@", nested));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await AssertProblemAsync(response);
     }
@@ -50,7 +50,7 @@ public sealed class HostileInputTests(TestStack stack) : IAsyncLifetime
     public async Task More_merchant_ids_than_allowed_are_a_400_on_the_field()
     {
         var ids = Enumerable.Range(0, 10_001).Select(i => $"m-{i}");
-        using var response = await PostAsync(JsonSerializer.Serialize(new { source = new { kind = "file", location = "/tmp" }, scope = new { merchantIds = ids } }));
+        using var response = await _api.PostAsync(JsonSerializer.Serialize(new { source = new { kind = "file", location = "/tmp" }, scope = new { merchantIds = ids } }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await AssertProblemAsync(response))["errors"]!["scope.merchantIds"]);
     }
@@ -70,7 +70,7 @@ public sealed class HostileInputTests(TestStack stack) : IAsyncLifetime
     [MemberData(nameof(OddUnicode))]
     public async Task Odd_unicode_is_a_400_problem(string body)
     {
-        using var response = await PostAsync(body);
+        using var response = await _api.PostAsync(body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         await AssertProblemAsync(response);
     }
@@ -101,7 +101,7 @@ public sealed class HostileInputTests(TestStack stack) : IAsyncLifetime
     [MemberData(nameof(SqlInFields))]
     public async Task Sql_in_a_field_that_does_not_allow_it_is_a_400_on_that_field(string body, string field)
     {
-        using var response = await PostAsync(body);
+        using var response = await _api.PostAsync(body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await AssertProblemAsync(response))["errors"]![field]);
     }
@@ -124,12 +124,8 @@ public sealed class HostileInputTests(TestStack stack) : IAsyncLifetime
             "product_id,catalog_id,merchant_id,title,price,availability,link,last_modified\n" +
             $"{p}-p1,{p}-k1,{p}-m1,\"Robert'); DROP TABLE migration_rejections;--\",1,in_stock,https://shop.example/p1,2024-03-01T00:00:00Z\n");
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, JobsClient.Jobs)
-        {
-            Content = new StringContent(JsonSerializer.Serialize(JobsClient.FileJob(location, dataTypes: ["ProductCatalogData"], maxRejectedRatio: 1)), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Idempotency-Key", "'; DROP TABLE migration_idempotency; -- " + p);
-        using var submitted = await _api.Http.SendAsync(request);
+        using var submitted = await _api.PostAsync(JsonSerializer.Serialize(JobsClient.FileJob(location, dataTypes: ["ProductCatalogData"], maxRejectedRatio: 1)),
+            "'; DROP TABLE migration_idempotency; -- " + p);
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var jobId = Guid.Parse(JsonNode.Parse(await submitted.Content.ReadAsStringAsync())!["jobId"]!.GetValue<string>());
         var (job, _) = await _api.WaitForFinalAsync(jobId);
@@ -157,9 +153,6 @@ public sealed class HostileInputTests(TestStack stack) : IAsyncLifetime
         Assert.Equal("x'); DROP TABLE catalog_metadata; --", await stored.ExecuteScalarAsync());
         Assert.Contains(jobId, await JobIdsAsync());
     }
-
-    private Task<HttpResponseMessage> PostAsync(string body) =>
-        _api.Http.PostAsync(JobsClient.Jobs, new StringContent(body, Encoding.UTF8, "application/json"));
 
     private static async Task<JsonNode> AssertProblemAsync(HttpResponseMessage response)
     {
