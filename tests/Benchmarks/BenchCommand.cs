@@ -44,7 +44,7 @@ public static class BenchCommand
         string? pgloaderNote = null;
         if (o.Raw && o.Campaigns > 0)
         {
-            rawPg = await RawPostgresCopy.RunAsync(stack.PgNpgsql, campaigns);
+            rawPg = await RawPostgresCopy.RunAsync(stack.PgNpgsql, campaigns, o.Warmups);
             Log($"raw binary COPY: {rawPg.PerSecond:N0} rows/s");
         }
         if (o.Raw && o.Products > 0)
@@ -63,6 +63,7 @@ public static class BenchCommand
         var product = new List<ProductResult>();
         var run = new ProductRun(stack, o.BatchSize);
         // The tiny export runs twice: first on a cold silo (JIT, first stream use), then warm, which is the figure.
+        // The others run --warmups times untimed first (their first run is kept as "<name>, first run").
         foreach (var (name, dir, types) in new[]
                  {
                      ("tiny-cold", "tiny", Both), ("tiny", "tiny", Both), ("campaigns", "campaigns", Campaign),
@@ -70,6 +71,12 @@ public static class BenchCommand
                  })
         {
             if (!o.Runs.Contains(dir)) continue;
+            for (var warmup = 1; dir != "tiny" && warmup <= o.Warmups; warmup++)
+            {
+                var first = await run.RunAsync($"{name}, first run", Path.Combine(exports, dir), types);
+                Log($"{name} warm-up {warmup}: {first.Status} in {first.Seconds:0.00} s (untimed)");
+                if (warmup == 1) product.Add(first with { Phases = [] });
+            }
             var result = await run.RunAsync(name, Path.Combine(exports, dir), types);
             Log($"{name}: {result.Status} in {result.Seconds:0.00} s, {result.PerSecond:N0} records/s, peak RSS {result.PeakRssMiB:0} MiB");
             product.Add(result);

@@ -16,6 +16,13 @@ public sealed class BenchOptions
     public long DynamoProbe { get; private set; } = 20_000;
 
     public HashSet<string> Runs { get; private set; } = ["tiny", "campaigns", "products", "mixed"];
+
+    /// <summary>
+    /// Untimed runs before each timed one (the raw COPY, and the campaigns, products and mixed jobs), so a figure is of a
+    /// warm stack, not of the first use of a new PostgreSQL backend, untouched shared memory or a silo's GC still sizing
+    /// its heaps; the product's first runs are printed too.
+    /// </summary>
+    public int Warmups { get; private set; } = 1;
     public bool Raw { get; private set; } = true;
     public bool Pgloader { get; private set; } = true;
     public string? StackEnv { get; private set; }
@@ -34,6 +41,8 @@ public sealed class BenchOptions
           --concurrencies L  BatchWriteItem concurrencies probed for the raw DynamoDB limit (default 4,8,16,32)
           --dynamo-probe N   items per probed concurrency (default 20000); the best then writes all products
           --runs L           product runs among tiny,campaigns,products,mixed (default all)
+          --warmups N        untimed runs before each timed one: raw COPY, campaigns, products, mixed (default 1;
+                             the tiny export has its own cold run)
           --no-raw           skip the raw store limits; --no-pgloader skips the peer
           --stack-env FILE   the stack to use (run.sh passes it); --out DIR where results go
           --generate DIR     only write the export to DIR and exit
@@ -55,6 +64,7 @@ public sealed class BenchOptions
                 case "--concurrencies": o.Concurrencies = [.. Next().Split(',').Select(s => (int)Count(s))]; break;
                 case "--dynamo-probe": o.DynamoProbe = Count(Next()); break;
                 case "--runs": o.Runs = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
+                case "--warmups": o.Warmups = (int)Count(Next()); break;
                 case "--no-raw": o.Raw = false; break;
                 case "--no-pgloader": o.Pgloader = false; break;
                 case "--stack-env": o.StackEnv = Next(); break;
