@@ -52,7 +52,7 @@ public sealed class BatchRangePlanTests(TestStack stack) : IAsyncLifetime
         var (lo, hi) = await StagingTables.SeqBoundsAsync(connection, _job, EntityKind.Campaigns, 200, 219, CancellationToken.None);
         Assert.Equal((200_000L, 219_999L), (lo, hi));
 
-        await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + CampaignMetadataStore.MergeSql(_job), connection);
+        await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + CampaignMetadataStore.InsertSql(_job) + "\n" + CampaignMetadataStore.OnConflict, connection);
         foreach (var arg in new object[] { _job, lo, hi, DateTime.UtcNow }) explain.Parameters.Add(new NpgsqlParameter { Value = arg });
         using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
         var nodes = QueryPlans.Nodes(plan.RootElement[0].GetProperty("Plan")).ToList();

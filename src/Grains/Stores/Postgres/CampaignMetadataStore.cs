@@ -6,7 +6,8 @@ namespace AdManager.Grains.Stores.Postgres;
 
 /// <summary>
 /// <c>campaign_metadata</c>: upsert by campaign_id straight from a job's staging, one set-based
-/// <c>INSERT ... SELECT ... ON CONFLICT</c> per run of batches, and the read-back that validates it.
+/// <c>INSERT ... SELECT</c> per run of batches (an upsert when the target holds some of its keys already: see
+/// <see cref="StagedMerge"/>), and the read-back that validates it.
 /// </summary>
 public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
 {
@@ -21,17 +22,18 @@ public sealed class CampaignMetadataStore(NpgsqlDataSource dataSource)
                                        ELSE 'end date before start date' END
             FROM {StagingTables.BatchRange(EntityKind.Campaigns, batches.JobId, "$1", "$2")} AND NOT ({Checks})
             ORDER BY s.campaign_id
-            """, MergeSql(batches.JobId), batches, ct);
+            """, InsertSql(batches.JobId), OnConflict, batches, ct);
 
-    /// <summary>The merge of a run of staged batches (parameters as <see cref="StagedMerge"/> says).</summary>
-    internal static string MergeSql(Guid jobId) => $"""
+    /// <summary>The insert of a run of staged batches (parameters as <see cref="StagedMerge"/> says); <see cref="OnConflict"/> makes it the upsert.</summary>
+    internal static string InsertSql(Guid jobId) => $"""
         INSERT INTO campaign_metadata AS t (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date,
                                             end_date, targeting, source_modified_at, migration_job_id, migrated_at)
         SELECT s.campaign_id, s.merchant_id, s.name, s.status, s.daily_budget_micros, s.currency, s.start_date,
                s.end_date, s.targeting, s.source_modified_at, $1, $4
         FROM {StagingTables.BatchRange(EntityKind.Campaigns, jobId, "$2", "$3")} AND {Checks}
-        ON CONFLICT (campaign_id) DO UPDATE SET {UpdateAll}
         """;
+
+    internal const string OnConflict = $"ON CONFLICT (campaign_id) DO UPDATE SET {UpdateAll}";
 
     private const string UpdateAll = """
         merchant_id = EXCLUDED.merchant_id, name = EXCLUDED.name, status = EXCLUDED.status,

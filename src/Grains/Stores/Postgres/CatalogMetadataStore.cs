@@ -30,8 +30,7 @@ public sealed class CatalogMetadataStore(NpgsqlDataSource dataSource)
             SELECT s.catalog_id, s.merchant_id, s.name, s.country, s.default_currency, s.product_count,
                    s.source_modified_at, $1, $4
             FROM {StagingTables.BatchRange(EntityKind.Catalogs, batches.JobId, "$2", "$3")} AND {Checks}
-            ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}
-            """, batches, ct);
+            """, $"ON CONFLICT (catalog_id) DO UPDATE SET {UpdateAll}", batches, ct);
 
     /// <summary>Reads the target back for the job's loaded catalogs (see <see cref="CampaignMetadataStore.CompareAsync"/>).</summary>
     public Task<TargetComparison> CompareAsync(Guid jobId, int sampleSize, CancellationToken ct) =>
