@@ -54,10 +54,9 @@ public static class BenchCommand
         }
         if (o.Pgloader && o.Campaigns > 0)
         {
-            pgloader = await PgloaderPeer.RunAsync(stack.PgUri, stack.PgNpgsql, Path.Combine(exports, "campaigns", "campaigns.csv"),
+            (pgloader, pgloaderNote) = await PgloaderPeer.RunAsync(stack.PgUri, stack.PgNpgsql, Path.Combine(exports, "campaigns", "campaigns.csv"),
                 Path.GetFullPath(Path.Combine(o.OutDir, "pgloader")));
-            if (pgloader is null) pgloaderNote = "pgloader not installed";
-            else Log($"pgloader: {pgloader.PerSecond:N0} rows/s");
+            Log(pgloader is null ? pgloaderNote! : $"pgloader: {pgloader.PerSecond:N0} rows/s");
         }
 
         var product = new List<ProductResult>();

@@ -14,10 +14,35 @@ public static partial class PgloaderPeer
 {
     private const string Table = "bench_pgloader_campaigns";
 
-    /// <summary>Null when pgloader is not installed.</summary>
-    public static async Task<RawResult?> RunAsync(string pgUri, string pgNpgsql, string csvPath, string workDir)
+    /// <summary>Attempts before the peer is given up (and the bench goes on without it).</summary>
+    private const int Attempts = 3;
+
+    /// <summary>
+    /// The peer's figure, or none and why: pgloader not installed, or failing every attempt. pgloader 3.6 on SBCL sometimes
+    /// dies as it starts ("Failed to start the monitor thread. Invalid index 1 for (SIMPLE-ARRAY (UNSIGNED-BYTE 32) (1))",
+    /// dimitri/pgloader#1380, seen here once), so a failed run is tried again.
+    /// </summary>
+    public static async Task<(RawResult? Result, string? Note)> RunAsync(string pgUri, string pgNpgsql, string csvPath, string workDir)
     {
-        if (!File.Exists("/usr/bin/pgloader")) return null;
+        if (!File.Exists("/usr/bin/pgloader")) return (null, "pgloader not installed");
+        string? failure = null;
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            try
+            {
+                return (await RunOnceAsync(pgUri, pgNpgsql, csvPath, workDir, attempt), null);
+            }
+            catch (PgloaderFailedException e)
+            {
+                failure = e.Message;
+                Console.Error.WriteLine($"[bench] pgloader attempt {attempt} of {Attempts} failed: {e.Message}");
+            }
+        }
+        return (null, $"pgloader failed {Attempts} times: {failure}");
+    }
+
+    private static async Task<RawResult> RunOnceAsync(string pgUri, string pgNpgsql, string csvPath, string workDir, int attempt)
+    {
         Directory.CreateDirectory(workDir);
         var columns = "campaign_id, merchant_id, campaign_name, status, daily_budget, currency, start_date, end_date, targeting_json, last_modified";
         var columnDefs = string.Join(", ", columns.Split(", ").Select(c => c + " text"));
@@ -47,8 +72,14 @@ public static partial class PgloaderPeer
         await process.WaitForExitAsync();
         var wall = start.Elapsed.TotalSeconds;
         var output = await stdout + await stderr;
-        await File.WriteAllTextAsync(Path.Combine(workDir, "pgloader.log"), output);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"pgloader exited with {process.ExitCode}; see {workDir}/pgloader.log");
+        var log = Path.Combine(workDir, attempt == 1 ? "pgloader.log" : $"pgloader-{attempt}.log");
+        await File.WriteAllTextAsync(log, output);
+        if (process.ExitCode != 0)
+        {
+            var first = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .FirstOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal) || l.Contains("ERROR", StringComparison.Ordinal));
+            throw new PgloaderFailedException($"exited with {process.ExitCode}{(first is null ? "" : $" ({first})")}; see {log}");
+        }
 
         await using var dataSource = NpgsqlDataSource.Create(pgNpgsql);
         await using var count = dataSource.CreateCommand($"SELECT count(*) FROM {Table}");
@@ -74,3 +105,6 @@ public static partial class PgloaderPeer
         return minutes * 60 + double.Parse(text.TrimEnd('s'), CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>A pgloader run that exited with an error.</summary>
+public sealed class PgloaderFailedException(string message) : Exception(message);
