@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using AdManager.IntegrationTests.Infrastructure;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,38 +56,81 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
 
     /// <summary>
     /// A cancel while a large file is being read stops the read within a few thousand records, rather than after the
-    /// whole file: nothing of the file is staged or loaded, and the job ends Cancelled.
+    /// whole file: nothing of the file is staged or loaded, and the job ends Cancelled. The file is a named pipe the test
+    /// writes: the first rows, then nothing until the cancel is accepted, so the read is still going when it comes
+    /// (a regular file of 400,000 rows was sometimes read to its end on a busy machine before the cancel arrived).
     /// </summary>
     [Fact]
     public async Task A_cancel_accepted_while_a_file_is_read_stops_the_read_part_way()
     {
-        const int Campaigns = 400_000;
+        const int Campaigns = 400_000, Before = 20_000;
         var p = "x" + Guid.NewGuid().ToString("N")[..10] + "-";
-        var csv = new System.Text.StringBuilder("merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n");
-        for (var i = 0; i < Campaigns; i++) csv.Append($"{p}m1,{p}c{i},Campaign {i},active,10.00,usd,2024-01-01,,,2024-01-01T00:00:00Z\n");
-        using var export = new ExportDirectory().Write("campaigns.csv", csv.ToString());
+        using var export = new ExportDirectory();
+        var fifo = Path.Combine(export.Path, "campaigns.csv");
+        Assert.True(mkfifo(fifo, 0x180) == 0, $"mkfifo failed: errno {Marshal.GetLastPInvokeError()}"); // 0600
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = Task.Run(async () =>
+        {
+            // Each reader of the pipe gets the file from its start, as from a regular file: first the job's preflight
+            // (it reads the first record and closes), then its extraction, which gets the first rows and then waits.
+            for (var reader = 1; reader <= 2; reader++)
+            {
+                try
+                {
+                    // Opening a pipe for writing waits for a reader.
+                    await using var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+                    await using var text = new StreamWriter(pipe, new System.Text.UTF8Encoding(false));
+                    await text.WriteAsync("merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n");
+                    for (var i = 0; i < Campaigns; i++)
+                    {
+                        if (i == Before)
+                        {
+                            await text.FlushAsync();
+                            await resume.Task;
+                        }
+                        await text.WriteAsync($"{p}m1,{p}c{i},Campaign {i},active,10.00,usd,2024-01-01,,,2024-01-01T00:00:00Z\n");
+                    }
+                }
+                catch (IOException)
+                {
+                    // This reader stopped reading and closed the pipe.
+                }
+            }
+        });
         await using var host = new MigrationHost(stack, "cancel-read-" + p);
         var api = new JobsClient(host.CreateClient());
 
-        var jobId = await api.SubmitAsync(JobsClient.FileJob(export.Path, dataTypes: ["CampaignData"]));
-        await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["progress"]!["recordsRead"]!.GetValue<long>() > 0,
-            TimeSpan.FromSeconds(60), "the read to begin");
-        using (var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
+        try
         {
-            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        }
-        var (job, _) = await api.WaitForFinalAsync(jobId);
+            var jobId = await api.SubmitAsync(JobsClient.FileJob(export.Path, dataTypes: ["CampaignData"]));
+            await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["progress"]!["recordsRead"]!.GetValue<long>() > 0,
+                TimeSpan.FromSeconds(60), "the read to begin");
+            using (var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+            }
+            resume.SetResult();
+            var (job, _) = await api.WaitForFinalAsync(jobId);
 
-        Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
-        Assert.DoesNotContain("InProgress:Transforming", JobsClient.History(job));
-        var report = await api.ReportAsync(jobId);
-        // Read part way: the file's records were not all counted (a read that ran to the end would count all of them).
-        Assert.True(report["entities"]!["campaigns"]!["read"]!.GetValue<long>() < Campaigns, report["entities"]!["campaigns"]!.ToJsonString());
-        Assert.Equal(0, report["entities"]!["campaigns"]!["loaded"]!.GetValue<long>());
-        Assert.Equal(0, await stack.Db.CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1", p + "%"));
-        Assert.Empty(await SchemaTables.ListAsync(stack.Db, perJobStaging: true) is var tables
-            ? tables.Where(t => t.EndsWith(jobId.ToString("N"), StringComparison.Ordinal)).ToList() : []);
+            Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
+            Assert.DoesNotContain("InProgress:Transforming", JobsClient.History(job));
+            var report = await api.ReportAsync(jobId);
+            // Read part way: the file's records were not all counted (a read that ran to the end would count all of them).
+            Assert.True(report["entities"]!["campaigns"]!["read"]!.GetValue<long>() < Campaigns, report["entities"]!["campaigns"]!.ToJsonString());
+            Assert.Equal(0, report["entities"]!["campaigns"]!["loaded"]!.GetValue<long>());
+            Assert.Equal(0, await stack.Db.CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1", p + "%"));
+            Assert.Empty(await SchemaTables.ListAsync(stack.Db, perJobStaging: true) is var tables
+                ? tables.Where(t => t.EndsWith(jobId.ToString("N"), StringComparison.Ordinal)).ToList() : []);
+            await writer.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            resume.TrySetResult();
+        }
     }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
 
     /// <summary>Holds DynamoDB reads (validation's Query and BatchGetItem) until opened; everything else goes straight through.</summary>
     private sealed class ReadGate
