@@ -68,33 +68,37 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
         using var export = new ExportDirectory();
         var fifo = Path.Combine(export.Path, "campaigns.csv");
         Assert.True(mkfifo(fifo, 0x180) == 0, $"mkfifo failed: errno {Marshal.GetLastPInvokeError()}"); // 0600
+        const string Header = "merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n";
+        string Row(int i) => $"{p}m1,{p}c{i},Campaign {i},active,10.00,usd,2024-01-01,,,2024-01-01T00:00:00Z\n";
         var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writer = Task.Run(async () =>
         {
-            // Each reader of the pipe gets the file from its start, as from a regular file: first the job's preflight
-            // (it reads the first record and closes), then its extraction, which gets the first rows and then waits.
-            for (var reader = 1; reader <= 2; reader++)
+            // The job opens the file twice: its preflight reads the first record, then its extraction reads it all. A pipe
+            // has no sessions (a reader gets whatever is in it), so the preflight gets a file of one row, and the
+            // extraction's file is written only once the preflight has closed its end (the job runs in this process).
+            await using (var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Write))   // waits for a reader
             {
-                try
+                await pipe.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Header + Row(0)));
+            }
+            while (OpenHere(fifo)) await Task.Delay(10);
+            try
+            {
+                await using var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+                await using var text = new StreamWriter(pipe, new System.Text.UTF8Encoding(false));
+                await text.WriteAsync(Header);
+                for (var i = 0; i < Campaigns; i++)
                 {
-                    // Opening a pipe for writing waits for a reader.
-                    await using var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Write);
-                    await using var text = new StreamWriter(pipe, new System.Text.UTF8Encoding(false));
-                    await text.WriteAsync("merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n");
-                    for (var i = 0; i < Campaigns; i++)
+                    if (i == Before)
                     {
-                        if (i == Before)
-                        {
-                            await text.FlushAsync();
-                            await resume.Task;
-                        }
-                        await text.WriteAsync($"{p}m1,{p}c{i},Campaign {i},active,10.00,usd,2024-01-01,,,2024-01-01T00:00:00Z\n");
+                        await text.FlushAsync();
+                        await resume.Task;
                     }
+                    await text.WriteAsync(Row(i));
                 }
-                catch (IOException)
-                {
-                    // This reader stopped reading and closed the pipe.
-                }
+            }
+            catch (IOException)
+            {
+                // The job stopped reading and closed the pipe.
             }
         });
         await using var host = new MigrationHost(stack, "cancel-read-" + p);
@@ -103,8 +107,8 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
         try
         {
             var jobId = await api.SubmitAsync(JobsClient.FileJob(export.Path, dataTypes: ["CampaignData"]));
-            await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["progress"]!["recordsRead"]!.GetValue<long>() > 0,
-                TimeSpan.FromSeconds(60), "the read to begin");
+            await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["progress"]!["recordsRead"]!.GetValue<long>() >= Before / 2,
+                TimeSpan.FromSeconds(60), "the read to be under way");
             using (var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
             {
                 Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
@@ -131,6 +135,20 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
 
     [DllImport("libc", SetLastError = true)]
     private static extern int mkfifo(string path, uint mode);
+
+    /// <summary>Whether a file descriptor of this process is open on <paramref name="path"/>.</summary>
+    private static bool OpenHere(string path) =>
+        Directory.EnumerateFileSystemEntries("/proc/self/fd").Any(fd =>
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget == path;
+            }
+            catch (IOException)
+            {
+                return false; // closed meanwhile
+            }
+        });
 
     /// <summary>Holds DynamoDB reads (validation's Query and BatchGetItem) until opened; everything else goes straight through.</summary>
     private sealed class ReadGate
