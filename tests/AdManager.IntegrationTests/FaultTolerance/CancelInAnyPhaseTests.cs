@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using AdManager.IntegrationTests.Infrastructure;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,56 +58,74 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
     /// <summary>
     /// A cancel while a large file is being read stops the read within a few thousand records, rather than after the
     /// whole file: nothing of the file is staged or loaded, and the job ends Cancelled. The file is a named pipe the test
-    /// writes: the first rows, then nothing until the cancel is accepted, so the read is still going when it comes
-    /// (a regular file of 400,000 rows was sometimes read to its end on a busy machine before the cancel arrived).
+    /// writes: 20,000 rows, then nothing until the cancel is accepted, so the read is still going when it comes (a
+    /// regular file of 400,000 rows was sometimes read to its end on a busy machine before the cancel arrived).
     /// </summary>
     [Fact]
     public async Task A_cancel_accepted_while_a_file_is_read_stops_the_read_part_way()
     {
         const int Campaigns = 400_000, Before = 20_000;
         var p = "x" + Guid.NewGuid().ToString("N")[..10] + "-";
-        using var export = new ExportDirectory();
-        var fifo = Path.Combine(export.Path, "campaigns.csv");
-        Assert.True(mkfifo(fifo, 0x180) == 0, $"mkfifo failed: errno {Marshal.GetLastPInvokeError()}"); // 0600
         const string Header = "merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n";
         string Row(int i) => $"{p}m1,{p}c{i},Campaign {i},active,10.00,usd,2024-01-01,,,2024-01-01T00:00:00Z\n";
+
+        // The job opens the file twice: its preflight reads the first record, then its extraction reads it all. A pipe
+        // has no sessions (a second reader gets whatever the first left), so each gets a pipe of its own: the file is
+        // pipe A when the job starts, and pipe B once the preflight is waiting on A.
+        using var export = new ExportDirectory();
+        var file = Path.Combine(export.Path, "campaigns.csv");
+        var pipes = Directory.CreateTempSubdirectory("cancel-read-pipes-").FullName;
+        var (pipeA, pipeB) = (Path.Combine(pipes, "a"), Path.Combine(pipes, "b"));
+        foreach (var pipe in new[] { pipeA, pipeB })
+            Assert.True(mkfifo(pipe, 0x180) == 0, $"mkfifo failed: errno {Marshal.GetLastPInvokeError()}"); // 0600
+        Assert.True(link(pipeA, file) == 0, $"link failed: errno {Marshal.GetLastPInvokeError()}");
         var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var writer = Task.Run(async () =>
-        {
-            // The job opens the file twice: its preflight reads the first record, then its extraction reads it all. A pipe
-            // has no sessions (a reader gets whatever is in it), so the preflight gets a file of one row, and the
-            // extraction's file is written only once the preflight has closed its end (the job runs in this process).
-            await using (var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Write))   // waits for a reader
-            {
-                await pipe.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Header + Row(0)));
-            }
-            while (OpenHere(fifo)) await Task.Delay(10);
-            try
-            {
-                await using var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Write);
-                await using var text = new StreamWriter(pipe, new System.Text.UTF8Encoding(false));
-                await text.WriteAsync(Header);
-                for (var i = 0; i < Campaigns; i++)
-                {
-                    if (i == Before)
-                    {
-                        await text.FlushAsync();
-                        await resume.Task;
-                    }
-                    await text.WriteAsync(Row(i));
-                }
-            }
-            catch (IOException)
-            {
-                // The job stopped reading and closed the pipe.
-            }
-        });
         await using var host = new MigrationHost(stack, "cancel-read-" + p);
         var api = new JobsClient(host.CreateClient());
 
         try
         {
             var jobId = await api.SubmitAsync(JobsClient.FileJob(export.Path, dataTypes: ["CampaignData"]));
+
+            // A non-blocking open for writing succeeds only once the pipe has a reader: the preflight, waiting in its open.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            int a;
+            while ((a = open(pipeA, O_WRONLY | O_NONBLOCK)) < 0)
+            {
+                Assert.Equal(ENXIO, Marshal.GetLastPInvokeError());
+                Assert.True(DateTime.UtcNow < deadline, "the preflight did not open the file");
+                await Task.Delay(10);
+            }
+            File.Move(pipeB, file, overwrite: true);
+            using (var preflight = new FileStream(new SafeFileHandle(a, ownsHandle: true), FileAccess.Write, bufferSize: 0))
+            {
+                preflight.Write(System.Text.Encoding.UTF8.GetBytes(Header + Row(0)));
+            }
+            var writer = Task.Run(async () =>
+            {
+                try
+                {
+                    await using var pipe = new FileStream(file, FileMode.Open, FileAccess.Write);   // waits for the extraction
+                    await using var text = new StreamWriter(pipe, new System.Text.UTF8Encoding(false));
+                    await text.WriteAsync(Header);
+                    for (var i = 0; i < Campaigns; i++)
+                    {
+                        if (i == Before)
+                        {
+                            await text.FlushAsync();
+                            await resume.Task;
+                        }
+                        await text.WriteAsync(Row(i));
+                    }
+                    await text.FlushAsync();
+                    return false;
+                }
+                catch (IOException)
+                {
+                    return true; // the job stopped reading and closed the pipe
+                }
+            });
+
             await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["progress"]!["recordsRead"]!.GetValue<long>() >= Before / 2,
                 TimeSpan.FromSeconds(60), "the read to be under way");
             using (var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
@@ -125,30 +144,25 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
             Assert.Equal(0, await stack.Db.CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1", p + "%"));
             Assert.Empty(await SchemaTables.ListAsync(stack.Db, perJobStaging: true) is var tables
                 ? tables.Where(t => t.EndsWith(jobId.ToString("N"), StringComparison.Ordinal)).ToList() : []);
-            await writer.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(await writer.WaitAsync(TimeSpan.FromSeconds(30)), "the job read the pipe to its end");
         }
         finally
         {
             resume.TrySetResult();
+            Directory.Delete(pipes, recursive: true);
         }
     }
+
+    private const int O_WRONLY = 1, O_NONBLOCK = 0x800, ENXIO = 6;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int mkfifo(string path, uint mode);
 
-    /// <summary>Whether a file descriptor of this process is open on <paramref name="path"/>.</summary>
-    private static bool OpenHere(string path) =>
-        Directory.EnumerateFileSystemEntries("/proc/self/fd").Any(fd =>
-        {
-            try
-            {
-                return new FileInfo(fd).LinkTarget == path;
-            }
-            catch (IOException)
-            {
-                return false; // closed meanwhile
-            }
-        });
+    [DllImport("libc", SetLastError = true)]
+    private static extern int link(string existing, string link);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open(string path, int flags);
 
     /// <summary>Holds DynamoDB reads (validation's Query and BatchGetItem) until opened; everything else goes straight through.</summary>
     private sealed class ReadGate
