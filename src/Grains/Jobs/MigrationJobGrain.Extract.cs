@@ -50,30 +50,17 @@ public sealed partial class MigrationJobGrain
                 if (source.Has(kind))
                 {
                     Interlocked.Exchange(ref _liveRead, 0);
-                    EntityExtraction result;
                     // A cancel stops the read within a few thousand records; what was read of the file is not staged.
-                    using (var read = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                    var (cancelled, result) = await CancellableAsync(token => Task.Run(() =>
                     {
-                        _cancelWork = read;
-                        if (s.CancelRequested) read.Cancel();
-                        try
-                        {
-                            result = await Task.Run(() =>
-                            {
-                                using var records = source.Open(schema, read.Token);
-                                return pipeline.Extract.Run(JobId, schema, records, scope, n => Interlocked.Exchange(ref _liveRead, n), read.Token);
-                            }, read.Token);
-                        }
-                        catch (OperationCanceledException) when (s.CancelRequested && !ct.IsCancellationRequested)
-                        {
-                            Interlocked.Exchange(ref _liveRead, 0);
-                            await FinishAsync(JobStatus.Cancelled, null);
-                            return false;
-                        }
-                        finally
-                        {
-                            _cancelWork = null;
-                        }
+                        using var records = source.Open(schema, token);
+                        return pipeline.Extract.Run(JobId, schema, records, scope, n => Interlocked.Exchange(ref _liveRead, n), token);
+                    }, token), (e, _) => e is OperationCanceledException, ct);
+                    if (cancelled)
+                    {
+                        Interlocked.Exchange(ref _liveRead, 0);
+                        await FinishAsync(JobStatus.Cancelled, null);
+                        return false;
                     }
                     es.Read = result.Read;
                     es.Skipped = result.Skipped;

@@ -193,29 +193,18 @@ public sealed partial class MigrationJobGrain
         {
             var batches = entities.ToDictionary(k => k, k => Entity(k).BatchesTotal);
             var digests = entities.ToDictionary(k => k, k => Entity(k).StagedDigest);
-            ValidationResult result;
-            Dictionary<EntityKind, long> verified;
-            using (var validation = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            // Once its token is tripped, any failure of the read-back is the cancel's doing: a cancelled Npgsql or SDK call
+            // need not surface as an OperationCanceledException.
+            var (cancelled, validated) = await CancellableAsync(token => pipeline.Validate.RunAsync(JobId, s.MigratedAt!.Value,
+                entities, batches, digests, config.Options.BatchSize, token), (_, tripped) => tripped, ct);
+            if (cancelled)
             {
-                _cancelWork = validation;
-                if (s.CancelRequested) validation.Cancel();
-                try
-                {
-                    (result, verified) = await pipeline.Validate.RunAsync(JobId, s.MigratedAt!.Value, entities, batches, digests,
-                        config.Options.BatchSize, validation.Token);
-                }
-                catch (Exception) when (validation.IsCancellationRequested && s.CancelRequested && !ct.IsCancellationRequested)
-                {
-                    const string warning = "cancelled while validating: the comparison of the targets with what was loaded did not finish";
-                    if (!s.Warnings.Contains(warning)) s.Warnings.Add(warning);
-                    await FinishCancelledAsync(nothingWritten: false);
-                    return;
-                }
-                finally
-                {
-                    _cancelWork = null;
-                }
+                const string warning = "cancelled while validating: the comparison of the targets with what was loaded did not finish";
+                if (!s.Warnings.Contains(warning)) s.Warnings.Add(warning);
+                await FinishCancelledAsync(nothingWritten: false);
+                return;
             }
+            var (result, verified) = validated;
             // What validation expected comes from staging; fewer than resolving counted means the staging is not there.
             foreach (var check in result.Checks.Where(c => c.Expected != s.Entities[c.Entity].Loaded))
                 throw new StagingLostException($"{check.Entity}: staging held {check.Expected} of {s.Entities[check.Entity].Loaded} loaded records");

@@ -32,8 +32,8 @@ public sealed partial class MigrationJobGrain(
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private CancellationTokenSource? _stop;
 
-    // Set while an entity file is read or the targets are read back: a cancel stops the read at its next check (every
-    // 4,096 records), or the read-back's requests in flight.
+    // Set while an entity file is read or the targets are read back (CancellableAsync): a cancel stops the read at its
+    // next check (every 4,096 records), or the read-back's requests in flight.
     private CancellationTokenSource? _cancelWork;
 
     // Progress as of the last successful write: what a reader sees never runs ahead of what is durable,
@@ -106,6 +106,33 @@ public sealed partial class MigrationJobGrain(
         // A job that is not running right now (not started yet, or between hosts) is finished here.
         EnsureRunning();
         return CancelOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// Runs work a cancel can stop part way: its token is tripped by <see cref="Cancel"/> while it runs (through
+    /// <see cref="_cancelWork"/>), or at once when the cancel came first. Cancelled is true when it stopped for the job's
+    /// cancel: the cancel was requested, the silo is not stopping (<paramref name="ct"/>, whose cancellation propagates),
+    /// and <paramref name="stoppedByCancel"/> takes the failure (given it and whether the work's token was tripped) for
+    /// the cancel's doing. Any other failure propagates.
+    /// </summary>
+    private async Task<(bool Cancelled, T Result)> CancellableAsync<T>(Func<CancellationToken, Task<T>> work,
+        Func<Exception, bool, bool> stoppedByCancel, CancellationToken ct)
+    {
+        using var source = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _cancelWork = source;
+        if (state.State.CancelRequested) source.Cancel();
+        try
+        {
+            return (false, await work(source.Token));
+        }
+        catch (Exception e) when (state.State.CancelRequested && !ct.IsCancellationRequested && stoppedByCancel(e, source.IsCancellationRequested))
+        {
+            return (true, default!);
+        }
+        finally
+        {
+            _cancelWork = null;
+        }
     }
 
     public Task Resume()
