@@ -40,8 +40,7 @@ public sealed class StagedMergeTests(TestStack stack) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await stack.Db.ExecAsync("DELETE FROM campaign_metadata WHERE campaign_id LIKE $1 || '%'", _prefix);
-        await stack.Db.ExecAsync("DELETE FROM stage_batches WHERE job_id = $1", _job);
-        foreach (var entity in EntitySchema.All) await stack.Db.ExecAsync(StagingTables.Drop(entity.Kind, _job));
+        await new StagingReader(stack.Db).DeleteStagingAsync(_job, CancellationToken.None);
     }
 
     [Fact]
