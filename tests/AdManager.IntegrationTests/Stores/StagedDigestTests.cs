@@ -67,7 +67,7 @@ public sealed class StagedDigestTests(TestStack stack) : IAsyncLifetime
     [Fact]
     public async Task The_resolved_sum_settles_a_matching_target_and_not_a_differing_one()
     {
-        var resolved = await new StagingResolver(stack.Db).ResolveAsync(_job, batchSize: 7, new Dictionary<EntityKind, long?>(), CancellationToken.None);
+        var resolved = await new StagingResolver(stack.Db).ResolveAsync(_job, batchSize: 7, new Dictionary<EntityKind, long?> { [EntityKind.Campaigns] = null }, CancellationToken.None);
         var digest = resolved[EntityKind.Campaigns].Digest;
         await stack.Db.ExecAsync($"""
             INSERT INTO campaign_metadata (campaign_id, merchant_id, name, status, daily_budget_micros, currency, start_date, end_date,
@@ -87,6 +87,24 @@ public sealed class StagedDigestTests(TestStack stack) : IAsyncLifetime
         Assert.False(changed.SettledByChecksum);
         Assert.Equal((Keys, Keys, Keys - 1), (changed.Expected, changed.Found, changed.Matched));
         Assert.Equal([_prefix + "00003"], changed.DifferingKeys);
+    }
+
+    [Fact]
+    public async Task A_campaigns_job_resolves_its_own_data_type_only_and_again_to_the_same_outcome()
+    {
+        var resolver = new StagingResolver(stack.Db);
+        var first = await resolver.ResolveAsync(_job, batchSize: 7, Staged, CancellationToken.None);
+        // Resolved again (a job that died right after committing): the earlier outcomes are cleared in the job's tables only.
+        var again = await resolver.ResolveAsync(_job, batchSize: 7, Staged, CancellationToken.None);
+
+        Assert.Equal([EntityKind.Campaigns, EntityKind.CampaignPerformance], first.Keys.Order());
+        Assert.Equal(first[EntityKind.Campaigns], again[EntityKind.Campaigns]);
+        Assert.Equal((Duplicates, Keys), (again[EntityKind.Campaigns].Superseded, again[EntityKind.Campaigns].Loaded));
+        Assert.Equal(Duplicates, await stack.Db.CountAsync($"SELECT count(*) FROM {Staging} WHERE outcome = 1"));
+        // The performance staging exists (empty: no file of it), the product catalog's was never created.
+        Assert.Equal(0, await stack.Db.CountAsync($"SELECT count(*) FROM {StagingTables.Name(EntityKind.CampaignPerformance, _job)}"));
+        Assert.Equal(0, await stack.Db.CountAsync("SELECT count(*) FROM pg_class WHERE relname = ANY($1)",
+            (object)new[] { StagingTables.Name(EntityKind.Catalogs, _job), StagingTables.Name(EntityKind.Products, _job) }));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class StagingUpgradeTests(TestStack stack) : IAsyncLifetime
     public async Task Resolving_a_staging_of_the_previous_version_adds_the_column_and_ranks_duplicates()
     {
         var resolved = await new StagingResolver(stack.Db).ResolveAsync(_job, batchSize: 1000,
-            new Dictionary<EntityKind, long?> { [EntityKind.Campaigns] = 2 }, CancellationToken.None);
+            new Dictionary<EntityKind, long?> { [EntityKind.Campaigns] = 2, [EntityKind.Products] = 0 }, CancellationToken.None);
 
         Assert.Equal(1, resolved[EntityKind.Campaigns].Superseded);
         Assert.Equal(1, await stack.Db.CountAsync(

@@ -30,10 +30,11 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Resolves all entities of the job in parent-before-child order and numbers the batches. Returns, per entity, the
-    /// superseded and loaded counts and the number of batches: the staged count (<paramref name="staged"/>, as extraction
-    /// counted it; counted here when unknown) less the rows the statements excluded, which they return, so no statement
-    /// scans staging to count or number.
+    /// Resolves the job's entities in parent-before-child order and numbers the batches. <paramref name="staged"/> names
+    /// them, each with the rows extraction staged (null: counted here); an entity's parent or children (the entities of its
+    /// data type) are resolved with it, and the entities of other data types not at all, their tables never created.
+    /// Returns, per entity, the superseded and loaded counts and the number of batches: the staged count less the rows the
+    /// statements excluded, which they return, so no statement scans staging to count or number.
     /// For campaigns it also returns validation's staged-side sum (<see cref="StagedDigest"/>): their compared values are
     /// never rewritten here, so a second connection sums every staged row while these statements run (on the core they
     /// leave idle), and the rows they exclude, whose hashes they return with their seqs, are XORed out of it.
@@ -41,31 +42,35 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(Guid jobId, int batchSize,
         IReadOnlyDictionary<EntityKind, long?> staged, CancellationToken ct)
     {
+        var dataTypes = staged.Keys.Select(kind => EntitySchema.For(kind).DataType).ToHashSet(StringComparer.Ordinal);
+        var entities = EntitySchema.All.Where(e => dataTypes.Contains(e.DataType)).Select(e => e.Kind).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
 
-        // Entities the job did not extract get empty tables (and a staging from an earlier version its new columns).
-        await ExecAsync(connection, string.Join("; ", EntitySchema.All.Select(e => StagingTables.CreateIfMissing(e.Kind, jobId))), ct);
-        var campaigns = StagingTables.Name(EntityKind.Campaigns, jobId);
+        // An entity the job did not extract (no file of it) gets an empty table, and a staging from an earlier version its
+        // new columns, so that every statement below finds its tables.
+        await ExecAsync(connection, string.Join("; ", entities.Select(e => StagingTables.CreateIfMissing(e, jobId))), ct);
         var campaignHash = TargetComparison.RowHash("s", CampaignMetadataStore.Key, CampaignMetadataStore.ComparedValues);
         // Every staged campaign, summed as validation sums a side, in one process: the statements it runs beside keep the
         // other core busy. A scan of every row whatever the statistics, so it starts before them (50,000 campaigns:
         // Transforming about 25 ms shorter, the ANALYZE's time).
-        var campaignsSum = TargetComparison.SumAsync(dataSource,
-            new TargetComparison.Side($"{campaigns} s", "true", campaignHash, TakesJobId: false, Parallel: false), jobId, ct);
+        var campaignsSum = entities.Contains(EntityKind.Campaigns)
+            ? TargetComparison.SumAsync(dataSource, new TargetComparison.Side($"{StagingTables.Name(EntityKind.Campaigns, jobId)} s", "true",
+                campaignHash, TakesJobId: false, Parallel: false), jobId, ct)
+            : null;
         try
         {
             // The job's staging tables were just filled by COPY and have no statistics: planned blind, these joins of a
             // job's rows with its own can become nested loops, quadratic (minutes for 10,000 records), and the loaders'
-            // range reads full scans. Row counts and rough distributions are all these plans need: a 3,000-row sample
-            // gives them at a fraction of a full ANALYZE.
+            // range reads full scans. Row counts and rough distributions of the columns the plans look at are all they
+            // need: a 3,000-row sample of those columns gives them at a fraction of a full ANALYZE.
             await ExecAsync(connection, $"""
                 SET default_statistics_target = 10;
-                ANALYZE {string.Join(", ", EntitySchema.All.Select(e => StagingTables.Name(e.Kind, jobId)))};
+                ANALYZE {string.Join(", ", entities.Select(e => $"{StagingTables.Name(e, jobId)} ({StagingTables.StatisticsColumns(e)})"))};
                 RESET default_statistics_target
                 """, ct);
-            return await ResolveAsync(connection, jobId, batchSize, staged, campaignHash, campaignsSum, ct);
+            return await ResolveAsync(connection, jobId, entities, batchSize, staged, campaignHash, campaignsSum, ct);
         }
-        catch
+        catch when (campaignsSum is not null)
         {
             // Not left running behind a failed resolution, nor its failure unobserved.
             await Task.WhenAny(campaignsSum);
@@ -74,28 +79,39 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(NpgsqlConnection connection, Guid jobId, int batchSize,
-        IReadOnlyDictionary<EntityKind, long?> stagedCounts, string campaignHash, Task<StagedDigest> campaignsSum, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<EntityKind, ResolvedEntity>> ResolveAsync(NpgsqlConnection connection, Guid jobId,
+        IReadOnlyList<EntityKind> entities, int batchSize, IReadOnlyDictionary<EntityKind, long?> stagedCounts, string campaignHash,
+        Task<StagedDigest>? campaignsSum, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await ExecAsync(connection, StagingTables.SetJobWorkMem, ct);
 
         // A committed resolution leaves a marker in stage_batches; only then are there outcomes, reference
         // rejections and product counts to clear (an interrupted one rolled back). A first resolution
         // skips the scans, and no statement below rewrites a row it does not change.
-        if (await ExecAsync(connection, "DELETE FROM stage_batches WHERE job_id = $1", ct, jobId) > 0)
+        await using (var start = new NpgsqlBatch(connection))
         {
-            await ExecAsync(connection, "DELETE FROM migration_rejections WHERE job_id = $1 AND phase = 1", ct, jobId);
-            foreach (var entity in EntitySchema.All)
+            start.BatchCommands.Add(Command(StagingTables.SetJobWorkMem));
+            start.BatchCommands.Add(Command("DELETE FROM stage_batches WHERE job_id = $1", jobId));
+            await start.ExecuteNonQueryAsync(ct);
+            if (start.BatchCommands[1].RecordsAffected > 0)
             {
-                await ExecAsync(connection, $"UPDATE {StagingTables.Name(entity.Kind, jobId)} SET outcome = 0 WHERE outcome <> 0", ct);
+                await using var clear = new NpgsqlBatch(connection);
+                clear.BatchCommands.Add(Command("DELETE FROM migration_rejections WHERE job_id = $1 AND phase = 1", jobId));
+                foreach (var entity in entities)
+                {
+                    clear.BatchCommands.Add(Command($"UPDATE {StagingTables.Name(entity, jobId)} SET outcome = 0 WHERE outcome <> 0"));
+                }
+                if (entities.Contains(EntityKind.Catalogs))
+                {
+                    clear.BatchCommands.Add(Command($"UPDATE {StagingTables.Name(EntityKind.Catalogs, jobId)} SET product_count = 0 WHERE product_count <> 0"));
+                }
+                await clear.ExecuteNonQueryAsync(ct);
             }
-            await ExecAsync(connection, $"UPDATE {StagingTables.Name(EntityKind.Catalogs, jobId)} SET product_count = 0 WHERE product_count <> 0", ct);
         }
 
         // The seqs each entity's statements took out of loading (superseded or rejected), and how many were superseded.
-        var excluded = EntitySchema.All.ToDictionary(e => e.Kind, _ => new List<long>());
-        var superseded = EntitySchema.All.ToDictionary(e => e.Kind, _ => 0L);
+        var excluded = entities.ToDictionary(e => e, _ => new List<long>());
+        var superseded = entities.ToDictionary(e => e, _ => 0L);
         long excludedCampaignsHash = 0;
         async Task Supersede(EntityKind entity, string key, string order, string rowHash = "0")
         {
@@ -113,18 +129,66 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
 
         // Rule 5: the later last_modified wins (ticks, then the fraction digits beyond them; no digits sorts lowest), then the later line.
         const string ByLastModified = "source_modified_ticks DESC, source_modified_beyond DESC NULLS LAST, line DESC";
-        await Supersede(EntityKind.Campaigns, "campaign_id", ByLastModified, campaignHash);
-        await RejectChildren(EntityKind.CampaignPerformance, "record_key", EntityKind.Campaigns, "campaign_id");
-        await Supersede(EntityKind.CampaignPerformance, "campaign_id, date", "line DESC");
+        if (entities.Contains(EntityKind.Campaigns))
+        {
+            await Supersede(EntityKind.Campaigns, "campaign_id", ByLastModified, campaignHash);
+            await RejectChildren(EntityKind.CampaignPerformance, "record_key", EntityKind.Campaigns, "campaign_id");
+            await Supersede(EntityKind.CampaignPerformance, "campaign_id, date", "line DESC");
+        }
+        if (entities.Contains(EntityKind.Catalogs))
+        {
+            await Supersede(EntityKind.Catalogs, "catalog_id", ByLastModified);
+            await RejectChildren(EntityKind.Products, "product_id", EntityKind.Catalogs, "catalog_id");
+            await Supersede(EntityKind.Products, "catalog_id, product_id", ByLastModified);
+            await DefaultCurrencyAndCountProductsAsync(connection, jobId, ct);
+        }
 
-        await Supersede(EntityKind.Catalogs, "catalog_id", ByLastModified);
-        await RejectChildren(EntityKind.Products, "product_id", EntityKind.Catalogs, "catalog_id");
-        await Supersede(EntityKind.Products, "catalog_id, product_id", ByLastModified);
+        // Batch n: the (n+1)-th run of batchSize loaded rows in seq order, kept as its seq range. The ranges, the summaries of
+        // the pages rows moved to (see SummarizeMovedRows) and the marker go in one round trip.
+        var resolved = new Dictionary<EntityKind, ResolvedEntity>();
+        await using var finish = new NpgsqlBatch(connection);
+        foreach (var entity in entities)
+        {
+            var staged = stagedCounts.GetValueOrDefault(entity)
+                ?? await ScalarAsync(connection, $"SELECT count(*) FROM {StagingTables.Name(entity, jobId)}", ct);
+            var ranges = StagedBatchRanges.Compute(staged, excluded[entity], batchSize);
+            finish.BatchCommands.Add(SummarizeMovedRows(entity, jobId));
+            finish.BatchCommands.Add(Command("""
+                INSERT INTO stage_batches (job_id, entity, batch_no, first_seq, last_seq)
+                SELECT $1, $2, (n - 1)::int, f, l FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS b(f, l, n)
+                """, jobId, (short)entity, ranges.Select(r => r.First).ToArray(), ranges.Select(r => r.Last).ToArray()));
+            resolved[entity] = new ResolvedEntity(superseded[entity], staged - excluded[entity].Count, ranges.Count);
+        }
+        finish.BatchCommands.Add(Command($"INSERT INTO stage_batches VALUES ($1, {ResolvedMarker}, 0, 0, 0)", jobId));
+        await finish.ExecuteNonQueryAsync(ct);
 
+        if (campaignsSum is not null)
+        {
+            var allCampaigns = await campaignsSum;
+            var campaignsResolved = resolved[EntityKind.Campaigns];
+            if (allCampaigns.Count != campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count)
+            {
+                throw new StagingLostException($"campaigns staging holds {allCampaigns.Count} rows, not the {campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count} staged");
+            }
+            resolved[EntityKind.Campaigns] = campaignsResolved with
+            {
+                Digest = new StagedDigest(campaignsResolved.Loaded, allCampaigns.Hash ^ excludedCampaignsHash),
+            };
+        }
+
+        await tx.CommitAsync(ct);
+        return resolved;
+    }
+
+    /// <summary>
+    /// Products without a currency take their catalog's default; each loaded catalog gets the count of its loaded products.
+    /// Rows rewritten here move to the end of their staging (COPY left no room on their pages); each statement takes them
+    /// in seq order (see <see cref="SummarizeMovedRows"/>) so the summaries of those pages stay narrow.
+    /// </summary>
+    private static async Task DefaultCurrencyAndCountProductsAsync(NpgsqlConnection connection, Guid jobId, CancellationToken ct)
+    {
         var catalogs = StagingTables.Name(EntityKind.Catalogs, jobId);
         var products = StagingTables.Name(EntityKind.Products, jobId);
-        // Rows rewritten here move to the end of their staging (COPY left no room on their pages); each statement takes
-        // them in seq order (see SummarizeMovedRowsAsync) so the summaries of those pages stay narrow.
         await ExecAsync(connection, $"""
             UPDATE {products} p SET currency = d.currency
             FROM (SELECT p2.ctid AS tid, c.default_currency AS currency
@@ -142,35 +206,6 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
                   ORDER BY c2.seq) n
             WHERE c.ctid = n.tid
             """, ct);
-        await SummarizeMovedRowsAsync(connection, jobId, ct);
-
-        // Batch n: the (n+1)-th run of batchSize loaded rows in seq order, kept as its seq range.
-        var resolved = new Dictionary<EntityKind, ResolvedEntity>();
-        foreach (var entity in EntitySchema.All)
-        {
-            var staged = stagedCounts.GetValueOrDefault(entity.Kind)
-                ?? await ScalarAsync(connection, $"SELECT count(*) FROM {StagingTables.Name(entity.Kind, jobId)}", ct);
-            var ranges = StagedBatchRanges.Compute(staged, excluded[entity.Kind], batchSize);
-            await ExecAsync(connection, """
-                INSERT INTO stage_batches (job_id, entity, batch_no, first_seq, last_seq)
-                SELECT $1, $2, (n - 1)::int, f, l FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS b(f, l, n)
-                """, ct, jobId, (short)entity.Kind, ranges.Select(r => r.First).ToArray(), ranges.Select(r => r.Last).ToArray());
-            resolved[entity.Kind] = new ResolvedEntity(superseded[entity.Kind], staged - excluded[entity.Kind].Count, ranges.Count);
-        }
-        var allCampaigns = await campaignsSum;
-        var campaignsResolved = resolved[EntityKind.Campaigns];
-        if (allCampaigns.Count != campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count)
-        {
-            throw new StagingLostException($"campaigns staging holds {allCampaigns.Count} rows, not the {campaignsResolved.Loaded + excluded[EntityKind.Campaigns].Count} staged");
-        }
-        resolved[EntityKind.Campaigns] = campaignsResolved with
-        {
-            Digest = new StagedDigest(campaignsResolved.Loaded, allCampaigns.Hash ^ excludedCampaignsHash),
-        };
-        await ExecAsync(connection, $"INSERT INTO stage_batches VALUES ($1, {ResolvedMarker}, 0, 0, 0)", ct, jobId);
-
-        await tx.CommitAsync(ct);
-        return resolved;
     }
 
     /// <summary>
@@ -209,13 +244,8 @@ public sealed class StagingResolver(NpgsqlDataSource dataSource)
     /// provided the rows moved in seq order, which each statement here makes sure of (<c>ORDER BY seq</c> over the
     /// rows it rewrites, joined back by ctid: whichever side the join reads first, the writes come in seq order).
     /// </summary>
-    private static async Task SummarizeMovedRowsAsync(NpgsqlConnection connection, Guid jobId, CancellationToken ct)
-    {
-        foreach (var entity in EntitySchema.All)
-        {
-            await ExecAsync(connection, $"SELECT brin_summarize_new_values('{StagingTables.SeqIndexName(entity.Kind, jobId)}'::regclass)", ct);
-        }
-    }
+    private static NpgsqlBatchCommand SummarizeMovedRows(EntityKind entity, Guid jobId) =>
+        Command($"SELECT brin_summarize_new_values('{StagingTables.SeqIndexName(entity, jobId)}'::regclass)");
 
     /// <summary>
     /// Children whose parent did not end as loaded are <c>orphan:</c>; children whose loaded parent

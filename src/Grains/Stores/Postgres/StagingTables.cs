@@ -107,6 +107,21 @@ internal static class StagingTables
         _ => throw new ArgumentOutOfRangeException(nameof(entity)),
     };
 
+    /// <summary>
+    /// The columns whose statistics the job's statements are planned with: seq (the loaders' range reads), outcome and
+    /// maybe_duplicate (every filter), the keys the rules join on and group by, merchant_id (the merchant check) and, for
+    /// products, currency (the currency default). The wide columns (names, texts, targeting) are in no condition that a
+    /// plan depends on, and gathering theirs was half an ANALYZE's time (50,000 campaigns: 24-29 ms against 12-13 ms).
+    /// </summary>
+    public static string StatisticsColumns(EntityKind entity) => entity switch
+    {
+        EntityKind.Campaigns => "seq, outcome, maybe_duplicate, campaign_id, merchant_id",
+        EntityKind.CampaignPerformance => "seq, outcome, maybe_duplicate, campaign_id, date, merchant_id",
+        EntityKind.Catalogs => "seq, outcome, maybe_duplicate, catalog_id, merchant_id, product_count",
+        EntityKind.Products => "seq, outcome, maybe_duplicate, catalog_id, product_id, merchant_id, currency",
+        _ => throw new ArgumentOutOfRangeException(nameof(entity)),
+    };
+
     /// <summary>The entity's key: the order records go to a target in, within a batch.</summary>
     public static string KeyColumns(EntityKind entity) => entity switch
     {
