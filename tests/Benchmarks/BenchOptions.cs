@@ -18,11 +18,20 @@ public sealed class BenchOptions
     public HashSet<string> Runs { get; private set; } = ["tiny", "campaigns", "products", "mixed"];
 
     /// <summary>
-    /// Untimed runs before each timed one (the raw COPY, and the campaigns, products and mixed jobs), so a figure is of a
+    /// Untimed runs before the timed ones (the raw COPY, and the campaigns, products and mixed jobs), so a figure is of a
     /// warm stack, not of the first use of a new PostgreSQL backend, untouched shared memory or a silo's GC still sizing
-    /// its heaps; the product's first runs are printed too.
+    /// its heaps; the product's first runs are printed too. Three, because a fresh stack reaches its steady state at its
+    /// fourth job: 50k campaigns, six jobs in a row, 0.97, 0.75, 0.70, then 0.58-0.67 s, while the first touches of memory
+    /// die out (minor page faults per job: PostgreSQL 15,828, 1,752, 286, then 127-387; the silo 6,124, 3,665, 1,771,
+    /// then 2-22).
     /// </summary>
-    public int Warmups { get; private set; } = 1;
+    public int Warmups { get; private set; } = 3;
+
+    /// <summary>
+    /// Timed runs of each measurement (the raw COPY, and the tiny, campaigns, products and mixed jobs); the figure is the
+    /// run of median time, so one slow spell of a shared 2-core machine (20-40% on a single run) moves no figure alone.
+    /// </summary>
+    public int Repeat { get; private set; } = 3;
     public bool Raw { get; private set; } = true;
     public bool Pgloader { get; private set; } = true;
     public string? StackEnv { get; private set; }
@@ -41,8 +50,10 @@ public sealed class BenchOptions
           --concurrencies L  BatchWriteItem concurrencies probed for the raw DynamoDB limit (default 4,8,16,32)
           --dynamo-probe N   items per probed concurrency (default 20000); the best then writes all products
           --runs L           product runs among tiny,campaigns,products,mixed (default all)
-          --warmups N        untimed runs before each timed one: raw COPY, campaigns, products, mixed (default 1;
-                             the tiny export has its own cold run)
+          --warmups N        untimed runs before the timed ones: raw COPY, campaigns, products, mixed (default 3, a
+                             fresh stack's steady state; the tiny export has its own cold run)
+          --repeat N         timed runs of each of those and of the tiny export; the median run is the figure
+                             (default 3; every run's time is printed beside it)
           --no-raw           skip the raw store limits; --no-pgloader skips the peer
           --stack-env FILE   the stack to use (run.sh passes it); --out DIR where results go
           --generate DIR     only write the export to DIR and exit
@@ -65,6 +76,7 @@ public sealed class BenchOptions
                 case "--dynamo-probe": o.DynamoProbe = Count(Next()); break;
                 case "--runs": o.Runs = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
                 case "--warmups": o.Warmups = (int)Count(Next()); break;
+                case "--repeat": o.Repeat = (int)Count(Next()); break;
                 case "--no-raw": o.Raw = false; break;
                 case "--no-pgloader": o.Pgloader = false; break;
                 case "--stack-env": o.StackEnv = Next(); break;
@@ -73,6 +85,7 @@ public sealed class BenchOptions
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
+        if (o.Repeat < 1) throw new ArgumentException("--repeat must be at least 1");
         var unknown = o.Runs.Except(["tiny", "campaigns", "products", "mixed"]).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"unknown run(s): {string.Join(",", unknown)}");
         return o;

@@ -16,6 +16,20 @@ public sealed record Machine(int Cores, double MemoryGiB, string LoadAtStart, st
     }
 }
 
+/// <summary>The figure of repeated runs: the run of median time (of an even count, the faster of the middle two).</summary>
+public static class Median
+{
+    public static T Of<T>(IReadOnlyList<T> runs, Func<T, double> seconds)
+    {
+        if (runs.Count == 0) throw new ArgumentException("no runs", nameof(runs));
+        return runs.OrderBy(seconds).ElementAt((runs.Count - 1) / 2);
+    }
+
+    /// <summary>"median of 3: 0.74 / 0.71 / 0.93 s" (in run order), or nothing for a single run.</summary>
+    public static string? Describe(IReadOnlyList<double> seconds) => seconds.Count < 2 ? null
+        : $"median of {seconds.Count}: {string.Join(" / ", seconds.Select(s => s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))} s";
+}
+
 /// <summary>A product rate against its yardstick, and the goal of issue 5 for that ratio.</summary>
 public sealed record Ratio(string Name, double Value, double Goal, string Comparison)
 {

@@ -37,7 +37,8 @@ public static class ResultPrinter
         foreach (var p in r.Product)
         {
             var ok = p.ValidationPassed ? "validation passed" : "VALIDATION FAILED";
-            sb.AppendLine(Inv($"| product: {p.Name} export, end to end | {p.Records:N0} | {p.Seconds:0.00} | {p.PerSecond:N0} | {p.PeakRssMiB:0} | {p.Status}, {p.Loaded:N0} loaded, {ok} |"));
+            var runs = p.RunSeconds is { } seconds ? "; " + Median.Describe(seconds) : "";
+            sb.AppendLine(Inv($"| product: {p.Name} export, end to end | {p.Records:N0} | {p.Seconds:0.00} | {p.PerSecond:N0} | {p.PeakRssMiB:0} | {p.Status}, {p.Loaded:N0} loaded, {ok}{runs} |"));
             foreach (var phase in p.Phases)
                 sb.AppendLine(Inv($"| - {phase.Phase} | | {phase.Seconds:0.00} | {phase.PerSecond:N0} | | |"));
         }

@@ -21,6 +21,12 @@ public sealed record StackEnv(string ApiUrl, string PgUri, string PgNpgsql, stri
     public IReadOnlyList<int> SiloPids() =>
         [.. Directory.GetFiles(RunDir, "silo-*.pid").Order(StringComparer.Ordinal).Select(f => int.Parse(File.ReadLines(f).First()))];
 
+    /// <summary>The PIDs of every process of the stack that still runs: PostgreSQL's postmaster, dynalite, the silos.</summary>
+    public IReadOnlyCollection<int> ProcessPids() =>
+        [.. Directory.GetFiles(RunDir, "*.pid")
+            .Select(f => int.TryParse(File.ReadLines(f).FirstOrDefault(), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Directory.Exists($"/proc/{pid}"))];
+
     // write_stack_env quotes as '...' with ' written as '\''.
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] == '\'' && value[^1] == '\''

@@ -10,9 +10,13 @@ namespace AdManager.Benchmarks.Product;
 /// <summary>One phase of a job as the report gives it, with its rate (records the phase handled per second).</summary>
 public sealed record PhaseResult(string Phase, double Seconds, double PerSecond);
 
-/// <summary>One export migrated end to end through the HTTP API.</summary>
+/// <summary>
+/// One export migrated end to end through the HTTP API. Of repeated runs: the median run, with every run's time
+/// (<see cref="RunSeconds"/>, in run order) and the highest peak RSS of them all.
+/// </summary>
 public sealed record ProductResult(
-    string Name, string Status, long Records, long Loaded, double Seconds, double PeakRssMiB, bool ValidationPassed, IReadOnlyList<PhaseResult> Phases)
+    string Name, string Status, long Records, long Loaded, double Seconds, double PeakRssMiB, bool ValidationPassed, IReadOnlyList<PhaseResult> Phases,
+    IReadOnlyList<double>? RunSeconds = null)
 {
     public double PerSecond => Seconds > 0 ? Records / Seconds : 0;
 }
@@ -33,6 +37,8 @@ public sealed class ProductRun(StackEnv stack, int batchSize)
     public async Task<ProductResult> RunAsync(string name, string exportDir, string[] dataTypes)
     {
         await EmptyTargetsAsync();
+        // Emptying the DynamoDB targets sets dynalite deleting the items of the run before, in the background.
+        await new StackQuiet(stack).WaitAsync(name);
         var memory = new SiloMemory(stack.SiloPids());
         memory.ResetPeak();
         using var http = new HttpClient { BaseAddress = new Uri(stack.ApiUrl), Timeout = TimeSpan.FromMinutes(5) };

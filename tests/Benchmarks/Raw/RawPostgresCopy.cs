@@ -23,14 +23,17 @@ public static class RawPostgresCopy
     private const int Chunk = 50_000;
 
     /// <summary>
-    /// Times one load after <paramref name="warmups"/> untimed ones on the same connection (a new PostgreSQL backend's
-    /// first large statement takes 50-60% longer: its first touches of shared memory and its caches).
+    /// Times <paramref name="repeat"/> loads after <paramref name="warmups"/> untimed ones on the same connection (a new
+    /// PostgreSQL backend's first large statement takes 50-60% longer: its first touches of shared memory and its caches);
+    /// the median load is the figure.
     /// </summary>
-    public static async Task<RawResult> RunAsync(string connectionString, ExportRows rows, int warmups)
+    public static async Task<RawResult> RunAsync(string connectionString, ExportRows rows, int warmups, int repeat)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         for (var i = 0; i < warmups; i++) await LoadAsync(dataSource, rows);
-        return await LoadAsync(dataSource, rows);
+        var runs = new List<RawResult>();
+        for (var i = 0; i < repeat; i++) runs.Add(await LoadAsync(dataSource, rows));
+        return Median.Of(runs, r => r.Seconds) with { Detail = Median.Describe([.. runs.Select(r => r.Seconds)]) };
     }
 
     private static async Task<RawResult> LoadAsync(NpgsqlDataSource dataSource, ExportRows rows)
