@@ -17,24 +17,31 @@ namespace AdManager.Benchmarks.Raw;
 /// encodes with the product's own <see cref="BinaryCopyWriter"/> (the fastest encoder this repository has), so the
 /// ceiling is not lowered by a slower client than the product uses.
 /// </summary>
-public static class RawPostgresCopy
+public sealed class RawPostgresCopy(string connectionString, ExportRows rows) : IAsyncDisposable
 {
     private const string Table = "bench_raw_campaign_metadata";
     private const int Chunk = 50_000;
 
     /// <summary>
-    /// Times <paramref name="repeat"/> loads after <paramref name="warmups"/> untimed ones on the same connection (a new
-    /// PostgreSQL backend's first large statement takes 50-60% longer: its first touches of shared memory and its caches);
-    /// the median load is the figure.
+    /// One pool for every load, so each load after the first runs on the same connection, whose PostgreSQL backend the
+    /// untimed loads warmed (a new backend's first large statement takes 50-60% longer: its first touches of shared
+    /// memory and its caches). Kept open however long the runs between two loads take (Npgsql closes a connection idle
+    /// for 5 minutes by default, and a long bench has that between its warm-ups and its interleaved loads).
     /// </summary>
-    public static async Task<RawResult> RunAsync(string connectionString, ExportRows rows, int warmups, int repeat)
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(
+        new NpgsqlConnectionStringBuilder(connectionString) { ConnectionIdleLifetime = 24 * 3600 }.ConnectionString);
+
+    /// <summary>One load into a fresh copy of the table, timed.</summary>
+    public Task<RawResult> LoadAsync() => LoadAsync(_dataSource, rows);
+
+    /// <summary>The figure of timed loads: the median one, every load's time in its detail.</summary>
+    public static RawResult Figure(IReadOnlyList<RawResult> loads, string? where = null)
     {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        for (var i = 0; i < warmups; i++) await LoadAsync(dataSource, rows);
-        var runs = new List<RawResult>();
-        for (var i = 0; i < repeat; i++) runs.Add(await LoadAsync(dataSource, rows));
-        return Median.Of(runs, r => r.Seconds) with { Detail = Median.Describe([.. runs.Select(r => r.Seconds)]) };
+        var described = Median.Describe([.. loads.Select(r => r.Seconds)]);
+        return Median.Of(loads, r => r.Seconds) with { Detail = where is null ? described : $"{described}; {where}" };
     }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static async Task<RawResult> LoadAsync(NpgsqlDataSource dataSource, ExportRows rows)
     {
