@@ -44,12 +44,25 @@ public static class BenchCommand
         if (o.Raw && o.Products > 0) parse.Add(RawParse.Run(Path.Combine(exports, "products", "products.csv"), Grains.Pipeline.Schema.EntityKind.Products));
         foreach (var p in parse) Log($"{p.Name}: {p.PerSecond:N0} records/s");
         string? pgloaderNote = null;
-        // The raw COPY's timed loads alternate with the campaigns runs when both are measured, so that the two sides of
-        // their ratio meet the same spells of this shared machine (one bench run had the raw COPY at 119,788 rows/s in
-        // its first minute and the product at its usual speed after); otherwise they run here, one after another.
+        // The raw COPY's timed loads and pgloader's runs alternate with the campaigns runs when those are measured, so that
+        // the sides of each ratio meet the same spells of this shared machine (one bench run had the raw COPY at 119,788
+        // rows/s and pgloader at 13,559 in its first minutes, and the product at its usual speed after); otherwise they
+        // run here, one after another.
         await using var rawCopy = o.Raw && o.Campaigns > 0 ? new RawPostgresCopy(stack.PgNpgsql, campaigns) : null;
         var rawLoads = new List<RawResult>();
         var interleave = rawCopy is not null && o.Runs.Contains("campaigns");
+        var peer = o.Pgloader && o.Campaigns > 0;
+        var interleavePeer = peer && o.Runs.Contains("campaigns");
+        var peerRuns = new List<RawResult>();
+        async Task PeerRunAsync()
+        {
+            await quiet.WaitAsync("pgloader");
+            var (result, note) = await PgloaderPeer.RunAsync(stack.PgUri, stack.PgNpgsql, Path.Combine(exports, "campaigns", "campaigns.csv"),
+                Path.GetFullPath(Path.Combine(o.OutDir, "pgloader")));
+            if (result is not null) peerRuns.Add(result);
+            else pgloaderNote = note;
+            Log(result is null ? note! : $"pgloader{(interleavePeer ? $" run {peerRuns.Count}" : "")}: {result.PerSecond:N0} rows/s");
+        }
         if (rawCopy is not null)
         {
             await quiet.WaitAsync("the raw COPY");
@@ -57,7 +70,7 @@ public static class BenchCommand
             for (var i = 0; !interleave && i < o.Repeat; i++) rawLoads.Add(await rawCopy.LoadAsync());
             if (!interleave)
             {
-                rawPg = RawPostgresCopy.Figure(rawLoads);
+                rawPg = Median.Figure(rawLoads);
                 Log($"raw binary COPY: {rawPg.PerSecond:N0} rows/s");
             }
         }
@@ -67,13 +80,7 @@ public static class BenchCommand
             (rawDynamo, probes, readBack) = await RawDynamoWrite.RunAsync(stack.DynamoEndpoint, products, o.Concurrencies, o.DynamoProbe);
             Log($"raw BatchWriteItem: {rawDynamo.PerSecond:N0} items/s ({rawDynamo.Detail})");
         }
-        if (o.Pgloader && o.Campaigns > 0)
-        {
-            await quiet.WaitAsync("pgloader");
-            (pgloader, pgloaderNote) = await PgloaderPeer.RunAsync(stack.PgUri, stack.PgNpgsql, Path.Combine(exports, "campaigns", "campaigns.csv"),
-                Path.GetFullPath(Path.Combine(o.OutDir, "pgloader")));
-            Log(pgloader is null ? pgloaderNote! : $"pgloader: {pgloader.PerSecond:N0} rows/s");
-        }
+        if (peer && !interleavePeer) await PeerRunAsync();
 
         var product = new List<ProductResult>();
         var run = new ProductRun(stack, o.BatchSize);
@@ -102,6 +109,7 @@ public static class BenchCommand
                     rawLoads.Add(await rawCopy!.LoadAsync());
                     Log($"raw binary COPY run {i + 1}: {rawLoads[^1].Seconds:0.00} s, {rawLoads[^1].PerSecond:N0} rows/s");
                 }
+                if (interleavePeer && name == "campaigns") await PeerRunAsync();
                 var one = await run.RunAsync(name, Path.Combine(exports, dir), types);
                 Log($"{name}{(o.Repeat > 1 && name != "tiny-cold" ? $" run {i + 1}" : "")}: {one.Status} in {one.Seconds:0.00} s, {one.PerSecond:N0} records/s, peak RSS {one.PeakRssMiB:0} MiB");
                 runs.Add(one);
@@ -117,8 +125,16 @@ public static class BenchCommand
         }
         if (interleave)
         {
-            rawPg = RawPostgresCopy.Figure(rawLoads, "each run just before a campaigns run");
+            rawPg = Median.Figure(rawLoads, "each run just before a campaigns run");
             Log($"raw binary COPY: {rawPg.PerSecond:N0} rows/s");
+        }
+        if (peerRuns.Count > 0)
+        {
+            // pgloader's own time is the figure; its wall time including its start stays in each run's detail.
+            var wall = string.Join(" / ", peerRuns.Select(r => r.Detail));
+            pgloader = peerRuns.Count == 1 ? peerRuns[0]
+                : Median.Figure(peerRuns, interleavePeer ? $"each run just before a campaigns run; {wall}" : wall);
+            Log($"pgloader: {pgloader.PerSecond:N0} rows/s");
         }
 
         var machine = new Machine(Environment.ProcessorCount, Machine.TotalMemoryGiB(), loadAtStart, Machine.LoadAverage());

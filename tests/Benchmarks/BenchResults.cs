@@ -25,6 +25,14 @@ public static class Median
         return runs.OrderBy(seconds).ElementAt((runs.Count - 1) / 2);
     }
 
+    /// <summary>The figure of timed raw runs: the median one, every run's time (and <paramref name="where"/>) in its detail.</summary>
+    public static Raw.RawResult Figure(IReadOnlyList<Raw.RawResult> runs, string? where = null)
+    {
+        var described = Describe([.. runs.Select(r => r.Seconds)]);
+        var detail = string.Join("; ", new[] { described, where }.Where(d => d is not null));
+        return Of(runs, r => r.Seconds) with { Detail = detail.Length > 0 ? detail : null };
+    }
+
     /// <summary>"median of 3: 0.74 / 0.71 / 0.93 s" (in run order), or nothing for a single run.</summary>
     public static string? Describe(IReadOnlyList<double> seconds) => seconds.Count < 2 ? null
         : $"median of {seconds.Count}: {string.Join(" / ", seconds.Select(s => s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))} s";

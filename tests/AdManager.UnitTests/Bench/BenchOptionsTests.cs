@@ -1,4 +1,5 @@
 using AdManager.Benchmarks;
+using AdManager.Benchmarks.Raw;
 
 namespace AdManager.UnitTests.Bench;
 
@@ -30,6 +31,8 @@ public sealed class BenchOptionsTests
         Assert.Equal(1.2, Median.Of([1.2], s => s));
         Assert.Equal("median of 3: 0.74 / 0.71 / 0.93 s", Median.Describe([0.74, 0.71, 0.93]));
         Assert.Null(Median.Describe([0.74]));
+        var figure = Median.Figure([new("raw", 10, 0.4, "a"), new("raw", 10, 0.3, "b"), new("raw", 10, 0.5, "c")], "beside");
+        Assert.Equal((0.4, "median of 3: 0.40 / 0.30 / 0.50 s; beside"), (figure.Seconds, figure.Detail));
     }
 
     [Theory]

@@ -34,13 +34,6 @@ public sealed class RawPostgresCopy(string connectionString, ExportRows rows) : 
     /// <summary>One load into a fresh copy of the table, timed.</summary>
     public Task<RawResult> LoadAsync() => LoadAsync(_dataSource, rows);
 
-    /// <summary>The figure of timed loads: the median one, every load's time in its detail.</summary>
-    public static RawResult Figure(IReadOnlyList<RawResult> loads, string? where = null)
-    {
-        var described = Median.Describe([.. loads.Select(r => r.Seconds)]);
-        return Median.Of(loads, r => r.Seconds) with { Detail = where is null ? described : $"{described}; {where}" };
-    }
-
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static async Task<RawResult> LoadAsync(NpgsqlDataSource dataSource, ExportRows rows)
