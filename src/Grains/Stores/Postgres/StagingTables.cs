@@ -56,8 +56,9 @@ internal static class StagingTables
     public static string AddSeqIndex(EntityKind entity, Guid jobId) => SeqIndex(entity, jobId, ifNotExists: false);
 
     /// <summary>
-    /// An empty, indexed staging table for an entity the job did not extract, so every statement finds its tables. Also
-    /// brings a staging created by an earlier version (a job resumed across a deploy) to this one's columns.
+    /// An empty, indexed staging table for an entity of the job's data types that it did not extract (no file of it), so
+    /// every statement finds its tables. Also brings a staging created by an earlier version (a job resumed across a
+    /// deploy) to this one's columns.
     /// </summary>
     public static string CreateIfMissing(EntityKind entity, Guid jobId) =>
         $"CREATE UNLOGGED TABLE IF NOT EXISTS {Name(entity, jobId)} ({Columns(entity)}) {NoAutovacuum}; {SeqIndex(entity, jobId, ifNotExists: true)}"
