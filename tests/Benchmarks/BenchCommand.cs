@@ -48,12 +48,17 @@ public static class BenchCommand
         // the sides of each ratio meet the same spells of this shared machine (one bench run had the raw COPY at 119,788
         // rows/s and pgloader at 13,559 in its first minutes, and the product at its usual speed after); otherwise they
         // run here, one after another.
+        var sideBySide = o.Runs.Contains("campaigns");
         await using var rawCopy = o.Raw && o.Campaigns > 0 ? new RawPostgresCopy(stack.PgNpgsql, campaigns) : null;
         var rawLoads = new List<RawResult>();
-        var interleave = rawCopy is not null && o.Runs.Contains("campaigns");
         var peer = o.Pgloader && o.Campaigns > 0;
-        var interleavePeer = peer && o.Runs.Contains("campaigns");
         var peerRuns = new List<RawResult>();
+        async Task RawLoadAsync()
+        {
+            await quiet.WaitAsync("the raw COPY");
+            rawLoads.Add(await rawCopy!.LoadAsync());
+            Log($"raw binary COPY run {rawLoads.Count}: {rawLoads[^1].Seconds:0.00} s, {rawLoads[^1].PerSecond:N0} rows/s");
+        }
         async Task PeerRunAsync()
         {
             await quiet.WaitAsync("pgloader");
@@ -61,18 +66,13 @@ public static class BenchCommand
                 Path.GetFullPath(Path.Combine(o.OutDir, "pgloader")));
             if (result is not null) peerRuns.Add(result);
             else pgloaderNote = note;
-            Log(result is null ? note! : $"pgloader{(interleavePeer ? $" run {peerRuns.Count}" : "")}: {result.PerSecond:N0} rows/s");
+            Log(result is null ? note! : $"pgloader{(sideBySide ? $" run {peerRuns.Count}" : "")}: {result.PerSecond:N0} rows/s");
         }
         if (rawCopy is not null)
         {
             await quiet.WaitAsync("the raw COPY");
             for (var i = 0; i < o.Warmups; i++) await rawCopy.LoadAsync();
-            for (var i = 0; !interleave && i < o.Repeat; i++) rawLoads.Add(await rawCopy.LoadAsync());
-            if (!interleave)
-            {
-                rawPg = Median.Figure(rawLoads);
-                Log($"raw binary COPY: {rawPg.PerSecond:N0} rows/s");
-            }
+            for (var i = 0; !sideBySide && i < o.Repeat; i++) await RawLoadAsync();
         }
         if (o.Raw && o.Products > 0)
         {
@@ -80,7 +80,7 @@ public static class BenchCommand
             (rawDynamo, probes, readBack) = await RawDynamoWrite.RunAsync(stack.DynamoEndpoint, products, o.Concurrencies, o.DynamoProbe);
             Log($"raw BatchWriteItem: {rawDynamo.PerSecond:N0} items/s ({rawDynamo.Detail})");
         }
-        if (peer && !interleavePeer) await PeerRunAsync();
+        if (peer && !sideBySide) await PeerRunAsync();
 
         var product = new List<ProductResult>();
         var run = new ProductRun(stack, o.BatchSize);
@@ -103,13 +103,11 @@ public static class BenchCommand
             var runs = new List<ProductResult>();
             for (var i = 0; i < (name == "tiny-cold" ? 1 : o.Repeat); i++)
             {
-                if (interleave && name == "campaigns")
+                if (sideBySide && name == "campaigns")
                 {
-                    await quiet.WaitAsync("the raw COPY");
-                    rawLoads.Add(await rawCopy!.LoadAsync());
-                    Log($"raw binary COPY run {i + 1}: {rawLoads[^1].Seconds:0.00} s, {rawLoads[^1].PerSecond:N0} rows/s");
+                    if (rawCopy is not null) await RawLoadAsync();
+                    if (peer) await PeerRunAsync();
                 }
-                if (interleavePeer && name == "campaigns") await PeerRunAsync();
                 var one = await run.RunAsync(name, Path.Combine(exports, dir), types);
                 Log($"{name}{(o.Repeat > 1 && name != "tiny-cold" ? $" run {i + 1}" : "")}: {one.Status} in {one.Seconds:0.00} s, {one.PerSecond:N0} records/s, peak RSS {one.PeakRssMiB:0} MiB");
                 runs.Add(one);
@@ -123,17 +121,17 @@ public static class BenchCommand
             };
             product.Add(result);
         }
-        if (interleave)
+        var beside = sideBySide ? "each run just before a campaigns run" : null;
+        if (rawLoads.Count > 0)
         {
-            rawPg = Median.Figure(rawLoads, "each run just before a campaigns run");
+            rawPg = Median.Figure(rawLoads, beside);
             Log($"raw binary COPY: {rawPg.PerSecond:N0} rows/s");
         }
         if (peerRuns.Count > 0)
         {
             // pgloader's own time is the figure; its wall time including its start stays in each run's detail.
             var wall = string.Join(" / ", peerRuns.Select(r => r.Detail));
-            pgloader = peerRuns.Count == 1 ? peerRuns[0]
-                : Median.Figure(peerRuns, interleavePeer ? $"each run just before a campaigns run; {wall}" : wall);
+            pgloader = peerRuns.Count == 1 ? peerRuns[0] : Median.Figure(peerRuns, beside is null ? wall : $"{beside}; {wall}");
             Log($"pgloader: {pgloader.PerSecond:N0} rows/s");
         }
 
