@@ -18,6 +18,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Orleans.Streams;
 
 namespace AdManager.Silo.Hosting;
 
@@ -78,6 +79,8 @@ public static class SiloHostingExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = postgres;
             });
+            // Kept for any stream provider with explicit subscriptions (the project's convention); the job stream's
+            // provider below resolves its implicit subscribers without it.
             orleans.AddAdoNetGrainStorage(MigrationNames.PubSubStorage, o =>
             {
                 o.Invariant = Invariant;
@@ -108,6 +111,10 @@ public static class SiloHostingExtensions
                 // Each job has its own stream, so an event that cannot be delivered holds up only its own job.
                 streams.ConfigurePartitioning(2);
                 streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(100)));
+                // The job grain's implicit subscription is the only consumer, so the pulling agent takes it from the
+                // subscriber table instead of registering with a PubSubRendezvousGrain for every job's stream: no state
+                // read and write on the way to each job's start, and no rendezvous row left in OrleansStorage per job.
+                streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             });
         });
         builder.Services.AddHostedService<JobFailover>();
