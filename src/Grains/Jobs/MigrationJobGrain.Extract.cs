@@ -39,6 +39,10 @@ public sealed partial class MigrationJobGrain
         }
         var scope = config.Scope.MerchantIds.ToHashSet(StringComparer.Ordinal);
         var done = 0;
+        // Entities staged since the last save: they are checkpointed before the next file is read (a job that stops
+        // while reading it resumes there), and the last of them by whatever the caller stores next (the move to
+        // Transforming, or the re-staging's own save), so an entity without a file costs no write of its own.
+        var unsaved = false;
         foreach (var kind in entities)
         {
             var schema = EntitySchema.For(kind);
@@ -49,6 +53,8 @@ public sealed partial class MigrationJobGrain
                 es.Staged = 0;
                 if (source.Has(kind))
                 {
+                    if (unsaved) await SaveAsync();
+                    unsaved = false;
                     Interlocked.Exchange(ref _liveRead, 0);
                     // A cancel stops the read within a few thousand records; what was read of the file is not staged.
                     var (cancelled, result) = await CancellableAsync(token => Task.Run(() =>
@@ -73,7 +79,7 @@ public sealed partial class MigrationJobGrain
                 }
                 es.Extracted = true;
                 Advance(40.0 * (done + 1) / entities.Count);
-                await SaveAsync();
+                unsaved = true;
             }
             done++;
             if (s.CancelRequested)

@@ -27,12 +27,14 @@ public sealed partial class MigrationJobGrain
             await MoveAsync(JobStatus.Validating);
             return true;
         }
-        if (!await WaitForEarlierJobsAsync(ct)) return false;
-        if (s.MigratedAt is null)
+        var (proceed, waited) = await WaitForEarlierJobsAsync(ct);
+        if (!proceed) return false;
+        // The stamp is stored before any batch is sent, so a call still in flight from a run that stopped writes the
+        // same value as the run that resumes. It came with the move to Loading; a job that then had to wait for an
+        // earlier one is stamped again, later than that job's rows, before it loads anything.
+        if (s.MigratedAt is null || (waited && s.Entities.Values.All(e => e.BatchesCompleted == 0)))
         {
-            // Microsecond precision: what PostgreSQL stores is exactly what DynamoDB gets.
-            var now = DateTimeOffset.UtcNow;
-            s.MigratedAt = now.AddTicks(-(now.Ticks % 10));
+            s.MigratedAt = MigrationStamp();
             await SaveAsync();
         }
 
@@ -59,12 +61,13 @@ public sealed partial class MigrationJobGrain
                     nextSend = DateTimeOffset.UtcNow + pace * (last - first + 1);
                 }
                 inFlight.Add(SendAsync(kind, first, last, s.MigratedAt.Value));
-                while (inFlight.Count >= concurrency) await CompleteOneAsync(inFlight, totalBatches, ct);
+                while (inFlight.Count >= concurrency) await CompleteOneAsync(inFlight, totalBatches, checkpoint: true, ct);
                 first = last;
             }
         }
-        // Shutting down (or cancelled): no new call is sent, those in flight finish and are checkpointed.
-        while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches, ct);
+        // Shutting down (or cancelled): no new call is sent, those in flight finish and are checkpointed. The last
+        // call's checkpoint is the status stored right after it (Validating, or Cancelled), unless the silo is stopping.
+        while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches, checkpoint: inFlight.Count > 1 || ct.IsCancellationRequested, ct);
         ct.ThrowIfCancellationRequested();
 
         if (s.CancelRequested)
@@ -78,7 +81,7 @@ public sealed partial class MigrationJobGrain
 
     private static bool IsPostgresTarget(EntityKind kind) => kind is EntityKind.Campaigns or EntityKind.Catalogs;
 
-    private async Task CompleteOneAsync(List<Task<LoadCall>> inFlight, int totalBatches, CancellationToken ct)
+    private async Task CompleteOneAsync(List<Task<LoadCall>> inFlight, int totalBatches, bool checkpoint, CancellationToken ct)
     {
         var finished = await Task.WhenAny(inFlight);
         inFlight.Remove(finished);
@@ -110,7 +113,7 @@ public sealed partial class MigrationJobGrain
         es.Written += result.Written;
         var completed = state.State.Entities.Values.Sum(e => e.BatchesCompleted);
         Advance(45 + 50.0 * completed / Math.Max(1, totalBatches));
-        await SaveAsync();                                                                                 // checkpoint per call
+        if (checkpoint) await SaveAsync();                                                                 // checkpoint per call
         pipeline.Metrics.RecordsLoaded(EntitySchema.For(kind).Name, result.Written);
         JobLog.BatchLoaded(logger, JobId, EntitySchema.For(kind).Name, result.BatchNo, result.Written, completed, totalBatches);
     }
@@ -152,9 +155,10 @@ public sealed partial class MigrationJobGrain
 
     /// <summary>
     /// Per key the later job's data must win: a job loads only once every earlier job with overlapping
-    /// data (merchants and data types) is final. Returns false when the job was cancelled while waiting.
+    /// data (merchants and data types) is final. Proceed is false when the job was cancelled while waiting (it is
+    /// final now); Waited, when it found an earlier job still running.
     /// </summary>
-    private async Task<bool> WaitForEarlierJobsAsync(CancellationToken ct)
+    private async Task<(bool Proceed, bool Waited)> WaitForEarlierJobsAsync(CancellationToken ct)
     {
         Guid? waitingFor = null;
         while (await index.EarlierOverlappingAsync(JobId, state.State.Config!, ct) is { } earlier)
@@ -164,11 +168,18 @@ public sealed partial class MigrationJobGrain
             if (state.State.CancelRequested)
             {
                 await FinishCancelledAsync(nothingWritten: true);
-                return false;
+                return (false, true);
             }
             this.DelayDeactivation(TimeSpan.FromMinutes(10));
             await Task.Delay(options.Value.OverlapPollInterval, ct);
         }
-        return true;
+        return (true, waitingFor is not null);
+    }
+
+    /// <summary>The time stamped on every loaded record; microsecond precision, so what PostgreSQL stores is exactly what DynamoDB gets.</summary>
+    private static DateTimeOffset MigrationStamp()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return now.AddTicks(-(now.Ticks % 10));
     }
 }

@@ -137,13 +137,17 @@ public sealed partial class MigrationJobGrain
             await FinishCancelledAsync(nothingWritten: true);
             return false;
         }
+        // Stored with the move, so Loading needs no write of its own before its first batch (see LoadAsync).
+        if (!config.Options.DryRun) s.MigratedAt ??= MigrationStamp();
         await MoveAsync(JobStatus.Loading);
         return true;
     }
 
     /// <summary>
-    /// Steps 4.3-4.4 set-based: the cross-record rules over the staging, and per entity the outcome counts and batches,
-    /// checkpointed. Returns the rejected and the in-scope records, for the reject threshold.
+    /// Steps 4.3-4.4 set-based: the cross-record rules over the staging, and per entity the outcome counts and batches.
+    /// Returns the rejected and the in-scope records, for the reject threshold. The caller stores the outcome with what
+    /// it does next (the move to Loading, the final status, the re-staging's save); a job that stops before that
+    /// resolves again, to the same outcome.
     /// </summary>
     private async Task<(long Rejected, long Considered)> ResolveStagingAsync(CancellationToken ct)
     {
@@ -168,7 +172,6 @@ public sealed partial class MigrationJobGrain
             considered += es.Read - es.Skipped;
         }
         Advance(45);
-        await SaveAsync();
         return (rejected, considered);
     }
 

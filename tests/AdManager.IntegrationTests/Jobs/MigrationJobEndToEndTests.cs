@@ -154,6 +154,31 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
     }
 
     [Fact]
+    public async Task A_job_stores_its_state_at_status_changes_and_checkpoints_only_and_leaves_no_stream_rendezvous_behind()
+    {
+        await using var host = new MigrationHost(stack, "writes-" + _export.P);
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(_export.Request());
+        var (job, _) = await api.WaitForFinalAsync(jobId);
+
+        Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
+        // Each write of a grain's state adds one to its stored version. Six status changes (Submitted to the final one);
+        // four files, each staged file a checkpoint once the next is read; four loader calls (one batch per entity), each
+        // a checkpoint once another completes: the last file and the last call are stored with the status that follows.
+        // The resolved counts and the load's timestamp travel with the moves to Loading.
+        var history = JobsClient.History(job);
+        Assert.Equal(6, history.Count);
+        Assert.Equal(history.Count + 3 + 3, await stack.Db.CountAsync(
+            "SELECT max(version)::bigint FROM orleansstorage WHERE serviceid = $1 AND graintypestring = 'job'", host.ServiceId));
+        // The job stream's only consumer is the job grain's implicit subscription: no rendezvous grain is stored per job.
+        Assert.Equal(0, await stack.Db.CountAsync(
+            "SELECT count(*) FROM orleansstorage WHERE serviceid = $1 AND graintypestring = 'PubSubRendezvousGrain'", host.ServiceId));
+        await AssertCampaignRowsAsync(jobId);
+        await AssertProductItemsAsync(jobId);
+    }
+
+    [Fact]
     public async Task A_missing_export_directory_fails_the_job_with_a_clear_error()
     {
         await using var host = new MigrationHost(stack, "missing-" + _export.P);
