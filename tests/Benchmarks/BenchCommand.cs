@@ -53,6 +53,7 @@ public static class BenchCommand
         var rawLoads = new List<RawResult>();
         var peer = o.Pgloader && o.Campaigns > 0;
         var peerRuns = new List<RawResult>();
+        List<SideBySide> rawPairs = [], peerPairs = [];
         async Task RawLoadAsync()
         {
             await quiet.WaitAsync("the raw COPY");
@@ -103,12 +104,21 @@ public static class BenchCommand
             var runs = new List<ProductResult>();
             for (var i = 0; i < (name == "tiny-cold" ? 1 : o.Repeat); i++)
             {
+                RawResult? rawBefore = null, peerBefore = null;
                 if (sideBySide && name == "campaigns")
                 {
-                    if (rawCopy is not null) await RawLoadAsync();
+                    if (rawCopy is not null)
+                    {
+                        await RawLoadAsync();
+                        rawBefore = rawLoads[^1];
+                    }
+                    var peerCount = peerRuns.Count;
                     if (peer) await PeerRunAsync();
+                    if (peerRuns.Count > peerCount) peerBefore = peerRuns[^1];
                 }
                 var one = await run.RunAsync(name, Path.Combine(exports, dir), types);
+                if (rawBefore is not null) rawPairs.Add(new SideBySide(rawBefore, one));
+                if (peerBefore is not null) peerPairs.Add(new SideBySide(peerBefore, one));
                 Log($"{name}{(o.Repeat > 1 && name != "tiny-cold" ? $" run {i + 1}" : "")}: {one.Status} in {one.Seconds:0.00} s, {one.PerSecond:N0} records/s, peak RSS {one.PeakRssMiB:0} MiB");
                 runs.Add(one);
             }
@@ -137,7 +147,7 @@ public static class BenchCommand
 
         var machine = new Machine(Environment.ProcessorCount, Machine.TotalMemoryGiB(), loadAtStart, Machine.LoadAverage());
         var results = new BenchResults(DateTimeOffset.UtcNow, machine, o, campaigns.Shape.Records + products.Shape.Records + mixed.Shape.Records,
-            rawPg, rawDynamo, probes, readBack, parse, pgloader, pgloaderNote, product, BenchResults.RatiosOf(rawPg, rawDynamo, pgloader, product));
+            rawPg, rawDynamo, probes, readBack, parse, pgloader, pgloaderNote, product, BenchResults.RatiosOf(rawPg, rawDynamo, pgloader, product, rawPairs, peerPairs));
         var table = ResultPrinter.ToTable(results);
         var json = ResultPrinter.ToJson(results);
         Console.WriteLine(table);

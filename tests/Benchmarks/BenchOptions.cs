@@ -54,7 +54,8 @@ public sealed class BenchOptions
                              fresh stack's steady state; the tiny export has its own cold run)
           --repeat N         timed runs of each of those and of the tiny export; the median run is the figure
                              (default 3; every run's time is printed beside it); the raw COPY's and pgloader's
-                             runs alternate with the campaigns runs, and each starts on an idle stack
+                             runs alternate with the campaigns runs, whose ratios are then the median of each
+                             pair's own; each run starts on an idle stack
           --no-raw           skip the raw store limits; --no-pgloader skips the peer
           --stack-env FILE   the stack to use (run.sh passes it); --out DIR where results go
           --generate DIR     only write the export to DIR and exit

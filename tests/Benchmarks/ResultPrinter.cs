@@ -45,10 +45,10 @@ public static class ResultPrinter
         if (r.Ratios.Count > 0)
         {
             sb.AppendLine();
-            sb.AppendLine("| ratio | value | goal | met |");
-            sb.AppendLine("|---|--:|--:|---|");
+            sb.AppendLine("| ratio | value | goal | met | note |");
+            sb.AppendLine("|---|--:|--:|---|---|");
             foreach (var ratio in r.Ratios)
-                sb.AppendLine(Inv($"| {ratio.Name} | {ratio.Value:0.00} | {ratio.Comparison} {ratio.Goal:0.##} | {(ratio.Met ? "yes" : "no")} |"));
+                sb.AppendLine(Inv($"| {ratio.Name} | {ratio.Value:0.00} | {ratio.Comparison} {ratio.Goal:0.##} | {(ratio.Met ? "yes" : "no")} | {ratio.Detail} |"));
         }
         return sb.ToString();
     }

@@ -35,6 +35,27 @@ public sealed class BenchOptionsTests
         Assert.Equal((0.4, "median of 3: 0.40 / 0.30 / 0.50 s; beside"), (figure.Seconds, figure.Detail));
     }
 
+    [Fact]
+    public void A_campaigns_ratio_taken_side_by_side_is_the_median_of_each_pairs_own_ratio()
+    {
+        static RawResult Raw(double s) => new("raw", 100, s, null);
+        static Benchmarks.Product.ProductResult Run(double s) => new("campaigns", "Completed", 100, 100, s, 1, true, []);
+        // A fast raw run beside a slow product run and the other way round: the figures' medians (raw 1 s, product 3 s)
+        // come from different pairs.
+        List<SideBySide> pairs = [new(Raw(1), Run(2)), new(Raw(1), Run(4)), new(Raw(2), Run(3))];
+        var figures = (Raw: Median.Figure([.. pairs.Select(p => p.Yardstick)]), Product: Median.Of([.. pairs.Select(p => p.Product)], r => r.Seconds));
+
+        var paired = BenchResults.RatiosOf(figures.Raw, null, figures.Raw, [figures.Product], pairs, pairs);
+        Assert.All(paired.Take(2), r => Assert.Equal(0.5, r.Value, 6));
+        Assert.Equal("median of 3 side-by-side pairs: 0.50 / 0.25 / 0.67; of the median runs: 0.33", paired[0].Detail);
+
+        // Without pairs (the yardsticks run apart from the product's runs, or a single run) the figures' ratio it is.
+        var apart = BenchResults.RatiosOf(figures.Raw, null, null, [figures.Product], [pairs[0]]);
+        Assert.Equal(1 / 3.0, Assert.Single(apart).Value, 6);
+        Assert.Null(apart[0].Detail);
+        Assert.Equal(0.5, Median.OfRatios([0.6, 0.4, 0.5, 0.7]));
+    }
+
     [Theory]
     [InlineData("--repeat", "0")]
     [InlineData("--warmups")]
