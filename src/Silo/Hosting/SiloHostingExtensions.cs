@@ -135,12 +135,7 @@ public static class SiloHostingExtensions
         services.AddSingleton<AdManager.Grains.Secrets.ISecretResolver, ConfigurationSecretResolver>();
         services.AddOptions<PostgresSourceOptions>().Bind(configuration.GetSection(PostgresSourceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton(_ =>
-        {
-            var dataSource = new NpgsqlDataSourceBuilder(postgres);
-            dataSource.ConnectionStringBuilder.ApplicationName ??= "admanager";
-            return dataSource.Build();
-        });
+        services.AddSingleton(_ => PipelineDataSource.Build(postgres));
         services.AddSingleton<IAmazonDynamoDB>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<DynamoOptions>>().Value;

@@ -1,0 +1,48 @@
+using AdManager.IntegrationTests.Infrastructure;
+using AdManager.Silo.Hosting;
+using Npgsql;
+
+namespace AdManager.IntegrationTests.Stores;
+
+/// <summary>
+/// The pipeline's PostgreSQL backends outlive an idle spell: a job after one finds warm backends instead of forking
+/// new ones. The pool here prunes after 2 idle seconds instead of Npgsql's 5 minutes.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class PipelinePoolTests(TestStack stack)
+{
+    private const string FastPruning = "Connection Idle Lifetime=2;Connection Pruning Interval=1";
+
+    [Fact]
+    public async Task Backends_the_pipeline_used_stay_open_through_an_idle_spell()
+    {
+        await using var dataSource = PipelineDataSource.Build($"{stack.PostgresConnectionString};{FastPruning}");
+        var backends = await UseAsync(dataSource, 3);
+
+        Assert.Equal(3, await AliveAsync(backends));
+    }
+
+    [Fact]
+    public async Task Without_the_floor_the_same_idle_spell_closes_them()
+    {
+        // The check above proves something only if this pruning happens within its wait.
+        await using var dataSource = PipelineDataSource.Build($"{stack.PostgresConnectionString};{FastPruning};Minimum Pool Size=0");
+        var backends = await UseAsync(dataSource, 3);
+
+        Assert.Equal(0, await AliveAsync(backends));
+    }
+
+    /// <summary>Holds <paramref name="count"/> connections at once, returns them to the pool, and waits out the idle lifetime.</summary>
+    private static async Task<int[]> UseAsync(NpgsqlDataSource dataSource, int count)
+    {
+        var connections = new List<NpgsqlConnection>();
+        for (var i = 0; i < count; i++) connections.Add(await dataSource.OpenConnectionAsync());
+        var backends = connections.Select(c => c.ProcessID).ToArray();
+        foreach (var connection in connections) await connection.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        return backends;
+    }
+
+    private async Task<long> AliveAsync(int[] backends) =>
+        await stack.Db.CountAsync("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1)", backends);
+}
