@@ -7,12 +7,19 @@ public static class PipelineDataSource
 {
     /// <summary>
     /// Connections the pool keeps open through an idle spell, unless the connection string sets
-    /// <c>Minimum Pool Size</c> itself: about one job's peak (staging and rejection COPYs, the resolver's two
-    /// connections, two merges, four batch reads). Npgsql closes idle connections after 5 minutes down to this floor,
+    /// <c>Minimum Pool Size</c> itself: two jobs' worth (a job holds at most 2 at once with campaigns only, 4 with
+    /// products too: merges beside batch reads). Npgsql closes idle connections after 5 minutes down to this floor,
     /// and a fresh PostgreSQL backend is slow at first (its first touches of shared buffers, its caches): jobs a few
     /// minutes apart, the usual way administrators work, took about 0.2 s longer each at 50k campaigns without it.
     /// </summary>
     public const int WarmConnections = 8;
+
+    /// <summary>
+    /// Seconds an idle connection waits before the pool checks it with an empty query, unless the connection string sets
+    /// <c>Keepalive</c>: kept connections that a PostgreSQL restart broke are found and dropped within this, instead of
+    /// failing the next job's or submission's first statement (57P01) however long after the restart it comes.
+    /// </summary>
+    public const int KeepAliveSeconds = 30;
 
     public static NpgsqlDataSource Build(string connectionString)
     {
@@ -23,6 +30,7 @@ public static class PipelineDataSource
         var given = new NpgsqlConnectionStringBuilder(connectionString).Keys.Cast<string>();
         if (!given.Contains("Minimum Pool Size", StringComparer.OrdinalIgnoreCase))
             settings.MinPoolSize = Math.Min(WarmConnections, settings.MaxPoolSize);
+        if (!given.Contains("Keepalive", StringComparer.OrdinalIgnoreCase)) settings.KeepAlive = KeepAliveSeconds;
         return builder.Build();
     }
 }

@@ -13,8 +13,15 @@ public sealed class PipelineDataSourceTests
     {
         var settings = Settings(Server);
         Assert.Equal(PipelineDataSource.WarmConnections, settings.MinPoolSize);
+        Assert.Equal(PipelineDataSource.KeepAliveSeconds, settings.KeepAlive);
         Assert.Equal("admanager", settings.ApplicationName);
     }
+
+    [Theory]
+    [InlineData("Keepalive=0", 0)]
+    [InlineData("keepalive=5", 5)]
+    public void A_connection_string_that_sets_its_keepalive_is_followed(string keepAlive, int seconds) =>
+        Assert.Equal(seconds, Settings($"{Server};{keepAlive}").KeepAlive);
 
     [Theory]
     [InlineData("Minimum Pool Size=0", 0)]
