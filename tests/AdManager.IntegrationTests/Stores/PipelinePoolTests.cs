@@ -36,10 +36,7 @@ public sealed class PipelinePoolTests(TestStack stack)
     [Fact]
     public async Task Kept_connections_a_postgres_restart_broke_are_dropped_before_the_next_statement_needs_one()
     {
-        await using var dataSource = PipelineDataSource.Build($"{stack.PostgresConnectionString};Keepalive=1");
-        await UseAsync(dataSource, 3, idle: TimeSpan.Zero);
-        await Infra.RestartPostgresAsync(stack);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await using var dataSource = await KeptThroughARestartAsync("Keepalive=1");
 
         // Each statement takes a kept connection (or a new one); none meets the restart's termination notice.
         for (var i = 0; i < 3; i++)
@@ -53,14 +50,21 @@ public sealed class PipelinePoolTests(TestStack stack)
     public async Task Without_a_keepalive_the_first_statement_after_a_restart_fails()
     {
         // The check above proves something only if a kept connection does break on a restart.
-        await using var dataSource = PipelineDataSource.Build($"{stack.PostgresConnectionString};Keepalive=0");
-        await UseAsync(dataSource, 3, idle: TimeSpan.Zero);
-        await Infra.RestartPostgresAsync(stack);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await using var dataSource = await KeptThroughARestartAsync("Keepalive=0");
 
         await using var command = dataSource.CreateCommand("SELECT 1");
         var failure = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteScalarAsync());
         Assert.Equal(PostgresErrorCodes.AdminShutdown, failure.SqlState);
+    }
+
+    /// <summary>A pool (with <paramref name="settings"/>) keeping three connections across a PostgreSQL restart, 3 s after it.</summary>
+    private async Task<NpgsqlDataSource> KeptThroughARestartAsync(string settings)
+    {
+        var dataSource = PipelineDataSource.Build($"{stack.PostgresConnectionString};{settings}");
+        await UseAsync(dataSource, 3, idle: TimeSpan.Zero);
+        await Infra.RestartPostgresAsync(stack);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        return dataSource;
     }
 
     /// <summary>Holds <paramref name="count"/> connections at once, returns them to the pool, and waits out the idle lifetime.</summary>
