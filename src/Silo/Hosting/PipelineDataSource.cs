@@ -25,12 +25,12 @@ public static class PipelineDataSource
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var settings = builder.ConnectionStringBuilder;
+        // The keys the connection string sets, under their canonical names (any synonym or case it used), taken before
+        // any is set here.
+        var given = settings.Keys.Cast<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         settings.ApplicationName ??= "admanager";
-        // The keys a connection string sets, under their canonical names (any synonym or case it used).
-        var given = new NpgsqlConnectionStringBuilder(connectionString).Keys.Cast<string>();
-        if (!given.Contains("Minimum Pool Size", StringComparer.OrdinalIgnoreCase))
-            settings.MinPoolSize = Math.Min(WarmConnections, settings.MaxPoolSize);
-        if (!given.Contains("Keepalive", StringComparer.OrdinalIgnoreCase)) settings.KeepAlive = KeepAliveSeconds;
+        if (!given.Contains("Minimum Pool Size")) settings.MinPoolSize = Math.Min(WarmConnections, settings.MaxPoolSize);
+        if (!given.Contains("Keepalive")) settings.KeepAlive = KeepAliveSeconds;
         return builder.Build();
     }
 }
