@@ -16,7 +16,8 @@
 #                            the data folder's own key (.data/secrets/jwt-signing-key)
 #   ./run.sh bench [opts]    the benchmark (tests/Benchmarks; --help lists its options): a
 #                            generated export, the stores' raw limits, the product end to end
-#                            through the API, pgloader as the peer; table + JSON (.data/bench).
+#                            through the API, pgloader as the peer (apt-installed when missing,
+#                            unless --no-pgloader); table + JSON (.data/bench).
 #                            Runs on its own stack (.data/bench, API 5380, PostgreSQL 55436,
 #                            dynalite 58040, Orleans 11411/30300; BENCH_* overrides them),
 #                            started and stopped by the command
@@ -212,6 +213,7 @@ bench() {
     # A fresh dynalite store per run: the probes and runs write many items and nothing needs to survive.
     proc_alive "$DYNALITE_PIDFILE" || rm -rf "$DYNALITE_DATA"
     mkdir -p "$DATA_DIR/exports"
+    case " $* " in *" --no-pgloader "*) ;; *) pgloader_ensure_installed ;; esac
     export Sources__File__AllowedRoots__0="$DATA_DIR/exports"
     trap 'log "stopping the bench stack"; down; rm -rf "$DYNALITE_DATA"; exit 130' INT TERM
     up

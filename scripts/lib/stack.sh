@@ -675,6 +675,26 @@ jwt_key_ensure() {
 }
 
 # --------------------------------------------------------------------------------------
+# The bench's peer
+# --------------------------------------------------------------------------------------
+
+# pgloader (Debian package), which the bench runs on the same campaign CSV as the peer of its ratios. Never fatal:
+# without it the bench says so in its table and measures the rest.
+pgloader_ensure_installed() {
+    command -v pgloader >/dev/null 2>&1 && return 0
+    if [[ $EUID -ne 0 ]]; then
+        _stack_log "pgloader missing and not root to install it: the bench runs without its peer"
+        return 0
+    fi
+    _stack_log "installing pgloader (apt), the bench's peer"
+    {
+        DEBIAN_FRONTEND=noninteractive apt-get install -y pgloader ||
+            { DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y pgloader; }
+    } >/dev/null 2>&1 || _stack_log "apt-get install pgloader failed: the bench runs without its peer"
+    return 0
+}
+
+# --------------------------------------------------------------------------------------
 # Browser for UI checks
 # --------------------------------------------------------------------------------------
 
