@@ -13,6 +13,7 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -106,16 +107,22 @@ public static class SiloHostingExtensions
                     o.ConnectionString = postgres;
                     o.ExpiryTimeout = silo.StreamExpiry;
                 }));
-                // A job's start waits for the next poll of its queue: two queues polled every 100 ms start a job
-                // 50 ms after its POST on average (four every 200 ms: 100 ms) for the same 20 idle polls a second.
-                // Each job has its own stream, so an event that cannot be delivered holds up only its own job.
+                // Each job has its own stream, so an event that cannot be delivered holds up only its own job. A queued
+                // event wakes its queue's reader at once (JobEventWakeups, below), whose wait for it is the poll's period
+                // (1 s; 100 ms while the silo cannot listen); the agent itself pauses only briefly between reads.
                 streams.ConfigurePartitioning(2);
-                streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(100)));
+                streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = JobEventWakeups.AgentPause));
                 // The job grain's implicit subscription is the only consumer, so the pulling agent takes it from the
                 // subscriber table instead of registering with a PubSubRendezvousGrain for every job's stream: no state
                 // read and write on the way to each job's start, and no rendezvous row left in OrleansStorage per job.
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             });
+            // PostgreSQL LISTEN/NOTIFY around the provider's queues: a job starts milliseconds after its event is queued,
+            // on whichever silo reads its queue, and an idle queue is read about once a second instead of ten times.
+            orleans.Services.AddSingleton(sp => new JobEventWakeups(postgres, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<JobEventWakeups>>()));
+            orleans.Services.AddHostedService(sp => sp.GetRequiredService<JobEventWakeups>());
+            orleans.Services.WakeOnQueuedEvents(MigrationNames.StreamProvider);
         });
         builder.Services.AddHostedService<JobFailover>();
         builder.Services.AddHostedService<PipelineWarmUp>();

@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace AdManager.Silo.Hosting;
+
+/// <summary>
+/// Wakes the job stream's pulling agents when a start event is queued, on every silo, through PostgreSQL's
+/// <c>LISTEN</c>/<c>NOTIFY</c>: a job starts within milliseconds of its submission instead of at its queue's next poll,
+/// and an idle silo reads its queues about once a second instead of ten times. The silo that queued the event wakes its
+/// own receivers at once and notifies the others (<see cref="PublishedAsync"/>); each silo listens on one connection of its
+/// own. The poll stays the safety net: a receiver waits at most <see cref="MaxWait"/> for a wake-up, and at most
+/// <see cref="MaxWaitNotListening"/> while the listening connection is down (the poll period of before), which this
+/// service reopens every <see cref="ReconnectDelay"/>.
+/// </summary>
+public sealed partial class JobEventWakeups(string connectionString, string serviceId, NpgsqlDataSource dataSource,
+    ILogger<JobEventWakeups> logger) : BackgroundService
+{
+    /// <summary>
+    /// The notification channel; its payload is the Orleans service id and the queue's id (<c>QueueId.ToString()</c>),
+    /// so silos of another service on the same database are not woken.
+    /// </summary>
+    public const string Channel = "admanager_job_events";
+
+    /// <summary>
+    /// The longest a receiver waits for a wake-up after reading its queue empty while this silo listens: how late an event
+    /// is read if its wake-up is lost, and how often an idle queue is read.
+    /// </summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest a receiver waits while this silo does not listen (wake-ups from this silo's own submissions still
+    /// arrive): the poll period the stream had before the wake-ups.
+    /// </summary>
+    public static readonly TimeSpan MaxWaitNotListening = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The pulling agent's own pause between reads (<c>GetQueueMsgsTimerPeriod</c>): short, since the receiver's wait is the
+    /// poll's period now; a wake-up that comes in this pause is seen at the next read.
+    /// </summary>
+    public static readonly TimeSpan AgentPause = TimeSpan.FromMilliseconds(10);
+
+    public static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Appended to the connection string's application name (<c>admanager</c> if it sets none) for the listening
+    /// connection: how to find it in <c>pg_stat_activity</c>.
+    /// </summary>
+    public const string ApplicationNameSuffix = "-wakeups";
+
+    private readonly string _prefix = serviceId + "/";
+    private volatile bool _listening;
+
+    public QueueWakeSignals Signals { get; } = new();
+
+    /// <summary>True while the listening connection is open: wake-ups from other silos arrive.</summary>
+    public bool Listening => _listening;
+
+    /// <summary>
+    /// An event was queued (its row committed) in <paramref name="queue"/>: wakes this silo's receiver of it and notifies the
+    /// other silos. A failed notification is logged and left: their polls still read the event.
+    /// </summary>
+    public async Task PublishedAsync(string queue, CancellationToken ct = default)
+    {
+        Signals.Wake(queue);
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
+            command.Parameters.Add(new NpgsqlParameter { Value = Channel });
+            command.Parameters.Add(new NpgsqlParameter { Value = _prefix + queue });
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            NotifyFailed(logger, ex.GetType().Name);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        // Its own connection, never returned to a pool in the middle of a LISTEN; the keepalive finds a broken one.
+        settings.Pooling = false;
+        settings.ApplicationName = (settings.ApplicationName ?? "admanager") + ApplicationNameSuffix;
+        if (settings.KeepAlive == 0) settings.KeepAlive = PipelineDataSource.KeepAliveSeconds;
+        var lost = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(settings.ConnectionString);
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Payload.StartsWith(_prefix, StringComparison.Ordinal)) Signals.Wake(e.Payload[_prefix.Length..]);
+                };
+                await connection.OpenAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+                _listening = true;
+                if (lost) Relistening(logger);
+                // Events queued while no one listened would otherwise wait for the receivers' next read.
+                Signals.WakeAll();
+                while (true) await connection.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                if (!lost) ListenLost(logger, ex.GetType().Name);
+                lost = true;
+            }
+            finally
+            {
+                _listening = false;
+            }
+            try
+            {
+                await Task.Delay(ReconnectDelay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Warning,
+        Message = "Listening for job events failed ({ErrorType}): the job stream's queues are polled until it is back")]
+    private static partial void ListenLost(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Information, Message = "Listening for job events again")]
+    private static partial void Relistening(ILogger logger);
+
+    [LoggerMessage(EventId = 5303, Level = LogLevel.Warning,
+        Message = "Notifying the other silos of a job event failed ({ErrorType}): they read it at their next poll")]
+    private static partial void NotifyFailed(ILogger logger, string errorType);
+}

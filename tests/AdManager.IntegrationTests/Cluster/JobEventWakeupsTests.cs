@@ -1,0 +1,113 @@
+using AdManager.Grains.Abstractions;
+using AdManager.IntegrationTests.Infrastructure;
+using AdManager.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Streams;
+
+namespace AdManager.IntegrationTests.Cluster;
+
+/// <summary>
+/// The job stream's wake-ups through PostgreSQL's LISTEN/NOTIFY, on the real server: an event queued on one silo wakes
+/// the reader of its queue on another silo of the same service (and not a silo of another service); a listening
+/// connection that is cut is opened again, and its readers are woken then for whatever was queued meanwhile; the silo
+/// host puts the wake-ups around the job stream's queues.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(15);
+    private readonly List<(JobEventWakeups Wakeups, NpgsqlDataSource DataSource)> _silos = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (wakeups, dataSource) in _silos)
+        {
+            await wakeups.StopAsync(CancellationToken.None);
+            wakeups.Dispose();
+            await dataSource.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_event_queued_on_one_silo_wakes_its_queue_s_reader_on_another_and_not_another_service_s()
+    {
+        var service = "wake-" + Guid.NewGuid().ToString("N")[..8];
+        var publisher = await StartSiloAsync(service, "pub");
+        var reader = await StartSiloAsync(service, "read");
+        var stranger = await StartSiloAsync("other-" + service, "other");
+
+        var readerWait = reader.Signals.WaitAsync("queue-1", reader.Signals.Seen("queue-1"), Long, CancellationToken.None);
+        var otherQueueWait = reader.Signals.WaitAsync("queue-2", reader.Signals.Seen("queue-2"), TimeSpan.FromSeconds(2), CancellationToken.None);
+        var strangerWait = stranger.Signals.WaitAsync("queue-1", stranger.Signals.Seen("queue-1"), TimeSpan.FromSeconds(2), CancellationToken.None);
+
+        await publisher.PublishedAsync("queue-1");
+
+        Assert.True(await readerWait);
+        Assert.False(await otherQueueWait);
+        Assert.False(await strangerWait);
+    }
+
+    [Fact]
+    public async Task A_cut_listening_connection_is_opened_again_and_wakes_its_readers_when_it_is_back()
+    {
+        var service = "wake-" + Guid.NewGuid().ToString("N")[..8];
+        var publisher = await StartSiloAsync(service, "pub");
+        var reader = await StartSiloAsync(service, "read");
+        var before = await ListenerBackendAsync(service, "read");
+        // A reader waiting when the connection is cut: an event queued before the listener is back sends it no wake-up.
+        var waiting = reader.Signals.WaitAsync("queue-3", reader.Signals.Seen("queue-3"), Long, CancellationToken.None);
+
+        await using (var terminate = new NpgsqlDataSourceBuilder(stack.PostgresConnectionString).Build())
+        await using (var command = terminate.CreateCommand("SELECT pg_terminate_backend($1)"))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = before });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Assert.True(await waiting);
+        var after = await Poll.UntilAsync(async () => await ListenerBackendAsync(service, "read") is { } pid && pid != before ? (object)pid : null,
+            Long, "the listening connection to be opened again");
+        await Poll.UntilAsync(() => Task.FromResult(reader.Listening), Long, "the reader to listen again");
+        var wait = reader.Signals.WaitAsync("queue-1", reader.Signals.Seen("queue-1"), Long, CancellationToken.None);
+        await publisher.PublishedAsync("queue-1");
+        Assert.True(await wait);
+        Assert.NotEqual(before, (int)after);
+    }
+
+    [Fact]
+    public async Task The_silo_host_listens_and_wraps_the_job_stream_s_queues()
+    {
+        await using var host = new MigrationHost(stack, "wakehost-" + Guid.NewGuid().ToString("N")[..8]);
+        var wakeups = host.Services.GetRequiredService<JobEventWakeups>();
+        var factory = host.Services.GetRequiredKeyedService<IQueueAdapterFactory>(MigrationNames.StreamProvider);
+
+        await Poll.UntilAsync(() => Task.FromResult(wakeups.Listening), Long, "the host to listen for job events");
+        Assert.Equal(typeof(WakingQueueAdapter).Namespace, factory.GetType().Namespace);
+        var adapter = await factory.CreateAdapter(CancellationToken.None);
+        Assert.IsType<WakingReceiver>(adapter.CreateReceiver(factory.GetStreamQueueMapper().GetAllQueues().First()));
+    }
+
+    /// <summary>A silo's wake-ups, listening (its connection named after <paramref name="service"/> and <paramref name="name"/>).</summary>
+    private async Task<JobEventWakeups> StartSiloAsync(string service, string name)
+    {
+        var connection = $"{stack.PostgresConnectionString};Application Name={service}-{name}";
+        var dataSource = PipelineDataSource.Build(connection);
+        var wakeups = new JobEventWakeups(connection, service, dataSource, NullLogger<JobEventWakeups>.Instance);
+        _silos.Add((wakeups, dataSource));
+        await wakeups.StartAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => Task.FromResult(wakeups.Listening), Long, $"{name} to listen");
+        return wakeups;
+    }
+
+    private async Task<int?> ListenerBackendAsync(string service, string name)
+    {
+        await using var dataSource = new NpgsqlDataSourceBuilder(stack.PostgresConnectionString).Build();
+        await using var command = dataSource.CreateCommand("SELECT pid FROM pg_stat_activity WHERE application_name = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = $"{service}-{name}{JobEventWakeups.ApplicationNameSuffix}" });
+        return await command.ExecuteScalarAsync() as int?;
+    }
+}
