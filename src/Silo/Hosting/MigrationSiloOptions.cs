@@ -50,6 +50,13 @@ public sealed class MigrationSiloOptions
     /// </summary>
     public TimeSpan StreamExpiry { get; set; } = TimeSpan.FromDays(2);
 
+    /// <summary>
+    /// A queued start event wakes its queue's reader through PostgreSQL <c>LISTEN</c>/<c>NOTIFY</c>
+    /// (<see cref="JobEventWakeups"/>). Off where the connection string goes through a pooler in transaction mode
+    /// (PgBouncer), which does not carry notifications: the job stream's queues are then polled every 100 ms.
+    /// </summary>
+    public bool JobEventWakeups { get; set; } = true;
+
     /// <summary>How long a grain call may take (a loader storing a large batch into a slow target).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

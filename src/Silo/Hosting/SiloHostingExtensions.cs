@@ -109,9 +109,11 @@ public static class SiloHostingExtensions
                 }));
                 // Each job has its own stream, so an event that cannot be delivered holds up only its own job. A queued
                 // event wakes its queue's reader at once (JobEventWakeups, below), whose wait for it is the poll's period
-                // (1 s; 100 ms while the silo cannot listen); the agent itself pauses only briefly between reads.
+                // (1 s; 100 ms while the silo cannot listen); the agent itself pauses only briefly between reads. With
+                // the wake-ups turned off (Orleans:JobEventWakeups), the agent polls every 100 ms.
                 streams.ConfigurePartitioning(2);
-                streams.ConfigurePullingAgent(ob => ob.Configure(o => o.GetQueueMsgsTimerPeriod = JobEventWakeups.AgentPause));
+                streams.ConfigurePullingAgent(ob => ob.Configure(o =>
+                    o.GetQueueMsgsTimerPeriod = silo.JobEventWakeups ? JobEventWakeups.AgentPause : JobEventWakeups.MaxWaitNotListening));
                 // The job grain's implicit subscription is the only consumer, so the pulling agent takes it from the
                 // subscriber table instead of registering with a PubSubRendezvousGrain for every job's stream: no state
                 // read and write on the way to each job's start, and no rendezvous row left in OrleansStorage per job.
@@ -119,10 +121,13 @@ public static class SiloHostingExtensions
             });
             // PostgreSQL LISTEN/NOTIFY around the provider's queues: a job starts milliseconds after its event is queued,
             // on whichever silo reads its queue, and an idle queue is read about once a second instead of ten times.
-            orleans.Services.AddSingleton(sp => new JobEventWakeups(postgres, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<JobEventWakeups>>()));
-            orleans.Services.AddHostedService(sp => sp.GetRequiredService<JobEventWakeups>());
-            orleans.Services.WakeOnQueuedEvents(MigrationNames.StreamProvider);
+            if (silo.JobEventWakeups)
+            {
+                orleans.Services.AddSingleton(sp => new JobEventWakeups(postgres, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                    sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<JobEventWakeups>>()));
+                orleans.Services.AddHostedService(sp => sp.GetRequiredService<JobEventWakeups>());
+                orleans.Services.WakeOnQueuedEvents(MigrationNames.StreamProvider);
+            }
         });
         builder.Services.AddHostedService<JobFailover>();
         builder.Services.AddHostedService<PipelineWarmUp>();

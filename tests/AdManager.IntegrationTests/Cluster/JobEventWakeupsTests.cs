@@ -12,7 +12,7 @@ namespace AdManager.IntegrationTests.Cluster;
 /// The job stream's wake-ups through PostgreSQL's LISTEN/NOTIFY, on the real server: an event queued on one silo wakes
 /// the reader of its queue on another silo of the same service (and not a silo of another service); a listening
 /// connection that is cut is opened again, and its readers are woken then for whatever was queued meanwhile; the silo
-/// host puts the wake-ups around the job stream's queues.
+/// host puts the wake-ups around the job stream's queues, unless they are turned off.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
@@ -89,6 +89,20 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
         Assert.Equal(typeof(WakingQueueAdapter).Namespace, factory.GetType().Namespace);
         var adapter = await factory.CreateAdapter(CancellationToken.None);
         Assert.IsType<WakingReceiver>(adapter.CreateReceiver(factory.GetStreamQueueMapper().GetAllQueues().First()));
+    }
+
+    [Fact]
+    public async Task With_the_wake_ups_turned_off_the_host_keeps_the_provider_s_own_queues()
+    {
+        // What makes the check above prove the wrapping is the host's doing.
+        await using var host = new MigrationHost(stack, "nowake-" + Guid.NewGuid().ToString("N")[..8],
+            new Dictionary<string, string?> { ["Orleans:JobEventWakeups"] = "false" });
+        var factory = host.Services.GetRequiredKeyedService<IQueueAdapterFactory>(MigrationNames.StreamProvider);
+
+        Assert.Null(host.Services.GetService<JobEventWakeups>());
+        Assert.NotEqual(typeof(WakingQueueAdapter).Namespace, factory.GetType().Namespace);
+        var adapter = await factory.CreateAdapter(CancellationToken.None);
+        Assert.IsNotType<WakingReceiver>(adapter.CreateReceiver(factory.GetStreamQueueMapper().GetAllQueues().First()));
     }
 
     /// <summary>A silo's wake-ups, listening (its connection named after <paramref name="service"/> and <paramref name="name"/>).</summary>
