@@ -8,7 +8,7 @@ namespace AdManager.Silo.Hosting;
 /// Wakes the job stream's pulling agents when a start event is queued, on every silo, through PostgreSQL's
 /// <c>LISTEN</c>/<c>NOTIFY</c>: a job starts within milliseconds of its submission instead of at its queue's next poll,
 /// and an idle silo reads its queues about once a second instead of ten times. The silo that queued the event wakes its
-/// own receivers at once and notifies the others (<see cref="PublishedAsync"/>); each silo listens on one connection of its
+/// own receivers at once and notifies the others (<see cref="Published"/>); each silo listens on one connection of its
 /// own. The poll stays the safety net: a receiver waits at most <see cref="MaxWait"/> for a wake-up, and at most
 /// <see cref="MaxWaitNotListening"/> while the listening connection is down (the poll period of before), which this
 /// service reopens every <see cref="ReconnectDelay"/>.
@@ -57,21 +57,29 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
     public bool Listening => _listening;
 
     /// <summary>
-    /// An event was queued (its row committed) in <paramref name="queue"/>: wakes this silo's receiver of it and notifies the
-    /// other silos. A failed notification is logged and left: their polls still read the event.
+    /// An event was queued (its row committed) in <paramref name="queue"/>: wakes this silo's receiver of it at once and
+    /// notifies the other silos in the background, so the submission that queued it (and this silo's start of the job,
+    /// which waits for the submission's grain turn) does not wait for the round trip. A failed notification is logged
+    /// and left: the other silos' polls still read the event.
     /// </summary>
-    public async Task PublishedAsync(string queue, CancellationToken ct = default)
+    public void Published(string queue)
     {
         Signals.Wake(queue);
+        _ = Task.Run(() => NotifyAsync(queue));
+    }
+
+    private async Task NotifyAsync(string queue)
+    {
         try
         {
             await using var command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
             command.Parameters.Add(new NpgsqlParameter { Value = Channel });
             command.Parameters.Add(new NpgsqlParameter { Value = _prefix + queue });
-            await command.ExecuteNonQueryAsync(ct);
+            await command.ExecuteNonQueryAsync();
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception ex)
         {
+            // Nothing waits for this task: every failure ends here.
             NotifyFailed(logger, ex.GetType().Name);
         }
     }

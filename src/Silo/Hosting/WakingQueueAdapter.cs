@@ -53,7 +53,7 @@ public static class WakingQueueAdapter
             Dictionary<string, object>? requestContext)
         {
             await inner.QueueMessageBatchAsync(streamId, events, token, requestContext);
-            await wakeups.PublishedAsync(mapper.GetQueueForStream(streamId).ToString());
+            wakeups.Published(mapper.GetQueueForStream(streamId).ToString());
         }
 
         public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>

@@ -44,7 +44,7 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
         var otherQueueWait = reader.Signals.WaitAsync("queue-2", reader.Signals.Seen("queue-2"), TimeSpan.FromSeconds(2), CancellationToken.None);
         var strangerWait = stranger.Signals.WaitAsync("queue-1", stranger.Signals.Seen("queue-1"), TimeSpan.FromSeconds(2), CancellationToken.None);
 
-        await publisher.PublishedAsync("queue-1");
+        publisher.Published("queue-1");
 
         Assert.True(await readerWait);
         Assert.False(await otherQueueWait);
@@ -73,7 +73,7 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
             Long, "the listening connection to be opened again");
         await Poll.UntilAsync(() => Task.FromResult(reader.Listening), Long, "the reader to listen again");
         var wait = reader.Signals.WaitAsync("queue-1", reader.Signals.Seen("queue-1"), Long, CancellationToken.None);
-        await publisher.PublishedAsync("queue-1");
+        publisher.Published("queue-1");
         Assert.True(await wait);
         Assert.NotEqual(before, (int)after);
     }
