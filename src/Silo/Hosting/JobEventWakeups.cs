@@ -108,6 +108,7 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
                 }
                 _listening = true;
                 if (lost) Relistening(logger);
+                lost = false;
                 // Events queued while no one listened would otherwise wait for the receivers' next read.
                 Signals.WakeAll();
                 while (true) await connection.WaitAsync(stoppingToken);

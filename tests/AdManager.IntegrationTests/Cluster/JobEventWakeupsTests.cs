@@ -2,6 +2,7 @@ using AdManager.Grains.Abstractions;
 using AdManager.IntegrationTests.Infrastructure;
 using AdManager.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Streams;
@@ -11,7 +12,8 @@ namespace AdManager.IntegrationTests.Cluster;
 /// <summary>
 /// The job stream's wake-ups through PostgreSQL's LISTEN/NOTIFY, on the real server: an event queued on one silo wakes
 /// the reader of its queue on another silo of the same service (and not a silo of another service); a listening
-/// connection that is cut is opened again, and its readers are woken then for whatever was queued meanwhile; the silo
+/// connection that is cut is opened again (each time, and each cut and return logged), and its readers are woken then
+/// for whatever was queued meanwhile; the silo
 /// host puts the wake-ups around the job stream's queues, unless they are turned off.
 /// </summary>
 [Collection(StackCollection.Name)]
@@ -56,26 +58,33 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
     {
         var service = "wake-" + Guid.NewGuid().ToString("N")[..8];
         var publisher = await StartSiloAsync(service, "pub");
-        var reader = await StartSiloAsync(service, "read");
-        var before = await ListenerBackendAsync(service, "read");
-        // A reader waiting when the connection is cut: an event queued before the listener is back sends it no wake-up.
-        var waiting = reader.Signals.WaitAsync("queue-3", reader.Signals.Seen("queue-3"), Long, CancellationToken.None);
+        using var logs = new LogCapture();
+        var reader = await StartSiloAsync(service, "read", logs);
 
-        await using (var terminate = new NpgsqlDataSourceBuilder(stack.PostgresConnectionString).Build())
-        await using (var command = terminate.CreateCommand("SELECT pg_terminate_backend($1)"))
+        for (var cut = 1; cut <= 2; cut++)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = before });
-            await command.ExecuteNonQueryAsync();
-        }
+            var before = await ListenerBackendAsync(service, "read");
+            // A reader waiting when the connection is cut: an event queued before the listener is back sends it no wake-up.
+            var waiting = reader.Signals.WaitAsync("queue-3", reader.Signals.Seen("queue-3"), Long, CancellationToken.None);
 
-        Assert.True(await waiting);
-        var after = await Poll.UntilAsync(async () => await ListenerBackendAsync(service, "read") is { } pid && pid != before ? (object)pid : null,
-            Long, "the listening connection to be opened again");
-        await Poll.UntilAsync(() => Task.FromResult(reader.Listening), Long, "the reader to listen again");
-        var wait = reader.Signals.WaitAsync("queue-1", reader.Signals.Seen("queue-1"), Long, CancellationToken.None);
-        publisher.Published("queue-1");
-        Assert.True(await wait);
-        Assert.NotEqual(before, (int)after);
+            await using (var terminate = new NpgsqlDataSourceBuilder(stack.PostgresConnectionString).Build())
+            await using (var command = terminate.CreateCommand("SELECT pg_terminate_backend($1)"))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = before });
+                await command.ExecuteNonQueryAsync();
+            }
+
+            Assert.True(await waiting);
+            await Poll.UntilAsync(async () => await ListenerBackendAsync(service, "read") is { } pid && pid != before ? (object)pid : null,
+                Long, "the listening connection to be opened again");
+            await Poll.UntilAsync(() => Task.FromResult(reader.Listening), Long, "the reader to listen again");
+            var wait = reader.Signals.WaitAsync("queue-1", reader.Signals.Seen("queue-1"), Long, CancellationToken.None);
+            publisher.Published("queue-1");
+            Assert.True(await wait);
+        }
+        // Each cut is told, and each return.
+        Assert.Equal(2, logs.Text.Split('\n').Count(line => line.Contains("[5301]")));
+        Assert.Equal(2, logs.Text.Split('\n').Count(line => line.Contains("[5302]")));
     }
 
     [Fact]
@@ -106,11 +115,14 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
     }
 
     /// <summary>A silo's wake-ups, listening (its connection named after <paramref name="service"/> and <paramref name="name"/>).</summary>
-    private async Task<JobEventWakeups> StartSiloAsync(string service, string name)
+    private async Task<JobEventWakeups> StartSiloAsync(string service, string name, ILoggerProvider? logs = null)
     {
         var connection = $"{stack.PostgresConnectionString};Application Name={service}-{name}";
         var dataSource = PipelineDataSource.Build(connection);
-        var wakeups = new JobEventWakeups(connection, service, dataSource, NullLogger<JobEventWakeups>.Instance);
+        ILogger<JobEventWakeups> logger = logs is null
+            ? NullLogger<JobEventWakeups>.Instance
+            : new Logger<JobEventWakeups>(new LoggerFactory([logs]));
+        var wakeups = new JobEventWakeups(connection, service, dataSource, logger);
         _silos.Add((wakeups, dataSource));
         await wakeups.StartAsync(CancellationToken.None);
         await Poll.UntilAsync(() => Task.FromResult(wakeups.Listening), Long, $"{name} to listen");
