@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -51,8 +49,8 @@ public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary
             ["Orleans:Mode"] = "Local",
             ["Orleans:ServiceId"] = serviceId,
             ["Orleans:ClusterId"] = serviceId,
-            ["Orleans:SiloPort"] = FreePort().ToString(),
-            ["Orleans:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
             ["Jobs:ResumeCheckPeriod"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:AdManager"] = "Information",
@@ -69,10 +67,4 @@ public sealed class MigrationHost(TestStack stack, string serviceId, IDictionary
         configure?.Invoke(builder);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

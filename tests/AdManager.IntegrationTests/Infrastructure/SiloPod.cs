@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
@@ -80,7 +79,7 @@ public sealed class SiloPod : IAsyncDisposable
     public static SiloPod Start(TestStack stack, string clusterId, string name, IDictionary<string, string?>? settings = null)
     {
         var (apiDir, dll) = ApiBuildOutput();
-        var port = FreePort();
+        var port = FreePorts.Next();
         var url = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -104,8 +103,8 @@ public sealed class SiloPod : IAsyncDisposable
             ["ORLEANS_CLUSTER_ID"] = clusterId,
             ["POD_NAME"] = name,
             ["POD_IP"] = "127.0.0.1",
-            ["Orleans__SiloPort"] = FreePort().ToString(),
-            ["Orleans__GatewayPort"] = FreePort().ToString(),
+            ["Orleans__SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans__GatewayPort"] = FreePorts.Next().ToString(),
             ["Jobs__ResumeCheckPeriod"] = "00:00:05",
             // The process trusts the tests' signing key; its clients sign in as a platform admin.
             ["Auth__Issuer"] = TestTokens.Issuer,
@@ -219,12 +218,6 @@ public sealed class SiloPod : IAsyncDisposable
         return (apiDir, dll);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
