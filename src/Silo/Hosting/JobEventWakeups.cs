@@ -121,6 +121,7 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
             {
                 if (!lost) ListenLost(logger, ex.GetType().Name);
                 lost = true;
+                if (_listening) DropPooledConnections();
             }
             finally
             {
@@ -136,6 +137,23 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
             }
         }
     }
+
+    /// <summary>
+    /// The server dropped a connection this silo was listening on: a restart or failover, which broke every connection
+    /// this process keeps to it. Every pool (Orleans' providers share Npgsql's global pools, the pipeline has its data
+    /// source) drops its idle ones now and its busy ones when they come back, so the next statement of each opens a new
+    /// connection instead of failing on a dead one (a submission's 503, a job's retry, the stream's backed-off read).
+    /// </summary>
+    private void DropPooledConnections()
+    {
+        NpgsqlConnection.ClearAllPools();
+        dataSource.Clear();
+        PoolsCleared(logger);
+    }
+
+    [LoggerMessage(EventId = 5304, Level = LogLevel.Information,
+        Message = "The connection listening for job events was dropped by the server: pooled PostgreSQL connections are opened anew")]
+    private static partial void PoolsCleared(ILogger logger);
 
     [LoggerMessage(EventId = 5301, Level = LogLevel.Warning,
         Message = "Listening for job events failed ({ErrorType}): the job stream's queues are polled until it is back")]

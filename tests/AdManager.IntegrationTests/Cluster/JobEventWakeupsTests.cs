@@ -13,7 +13,7 @@ namespace AdManager.IntegrationTests.Cluster;
 /// The job stream's wake-ups through PostgreSQL's LISTEN/NOTIFY, on the real server: an event queued on one silo wakes
 /// the reader of its queue on another silo of the same service (and not a silo of another service); a listening
 /// connection that is cut is opened again (each time, and each cut and return logged), and its readers are woken then
-/// for whatever was queued meanwhile; the silo
+/// for whatever was queued meanwhile; a restart that drops it makes the process's pools open new connections; the silo
 /// host puts the wake-ups around the job stream's queues, unless they are turned off.
 /// </summary>
 [Collection(StackCollection.Name)]
@@ -85,6 +85,38 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
         // Each cut is told, and each return.
         Assert.Equal(2, logs.Text.Split('\n').Count(line => line.Contains("[5301]")));
         Assert.Equal(2, logs.Text.Split('\n').Count(line => line.Contains("[5302]")));
+    }
+
+    [Fact]
+    public async Task When_a_restart_drops_the_listening_connection_the_process_s_pooled_connections_are_opened_anew()
+    {
+        // Connections another part of the process keeps in Npgsql's global pool (as Orleans' providers do), with no
+        // keepalive: without the wake-ups' reaction the first statement after the restart fails on one of them (57P01,
+        // as PipelinePoolTests' restart test without a keepalive shows).
+        var service = "wake-" + Guid.NewGuid().ToString("N")[..8];
+        var pooled = $"{stack.PostgresConnectionString};Application Name=pool-{service};Keepalive=0";
+        var kept = new List<NpgsqlConnection>();
+        for (var i = 0; i < 3; i++)
+        {
+            var connection = new NpgsqlConnection(pooled);
+            await connection.OpenAsync();
+            kept.Add(connection);
+        }
+        foreach (var connection in kept) await connection.DisposeAsync();
+        await StartSiloAsync(service, "read");
+        var before = await ListenerBackendAsync(service, "read");
+
+        await Infra.RestartPostgresAsync(stack);
+        await Poll.UntilAsync(async () => await ListenerBackendAsync(service, "read") is { } pid && pid != before ? (object)pid : null,
+            Long, "the listening connection to be opened again");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await using var connection = new NpgsqlConnection(pooled);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            Assert.Equal(1, await command.ExecuteScalarAsync());
+        }
     }
 
     [Fact]
