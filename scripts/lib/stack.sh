@@ -674,6 +674,15 @@ jwt_key_ensure() {
     _stack_locked _jwt_key_ensure_locked
 }
 
+# _stack_apt_install PACKAGE... — installs Debian packages, trying without `apt-get update` first (it is slow and
+# usually the lists are fresh). apt's chatter goes to stderr: callers may be printing machine-readable output.
+_stack_apt_install() {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >/dev/null 2>&1 || {
+        DEBIAN_FRONTEND=noninteractive apt-get update &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+    } >&2
+}
+
 # --------------------------------------------------------------------------------------
 # The bench's peer
 # --------------------------------------------------------------------------------------
@@ -687,10 +696,7 @@ pgloader_ensure_installed() {
         return 0
     fi
     _stack_log "installing pgloader (apt), the bench's peer"
-    {
-        DEBIAN_FRONTEND=noninteractive apt-get install -y pgloader ||
-            { DEBIAN_FRONTEND=noninteractive apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y pgloader; }
-    } >/dev/null 2>&1 || _stack_log "apt-get install pgloader failed: the bench runs without its peer"
+    _stack_apt_install pgloader || _stack_log "apt-get install pgloader failed: the bench runs without its peer"
     return 0
 }
 
@@ -702,11 +708,6 @@ chromium_ensure_installed() {
     [[ -x /usr/bin/chromium ]] && return 0
     [[ $EUID -eq 0 ]] || _stack_die "/usr/bin/chromium missing and not root to install it" || return 1
     _stack_log "installing chromium (apt)"
-    # Try without `apt-get update` first: it is slow and usually the lists are fresh.
-    # apt's chatter goes to stderr: callers may be printing machine-readable output.
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 || {
-        DEBIAN_FRONTEND=noninteractive apt-get update &&
-            DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-    } >&2
+    _stack_apt_install chromium
     [[ -x /usr/bin/chromium ]] || _stack_die "chromium install did not provide /usr/bin/chromium"
 }
