@@ -21,6 +21,9 @@ public static class PipelineDataSource
     /// </summary>
     public const int KeepAliveSeconds = 30;
 
+    /// <summary>The application name the service's connections show in <c>pg_stat_activity</c> unless the connection string sets one.</summary>
+    public const string DefaultApplicationName = "admanager";
+
     public static NpgsqlDataSource Build(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -28,7 +31,7 @@ public static class PipelineDataSource
         // The keys the connection string sets, under their canonical names (any synonym or case it used), taken before
         // any is set here.
         var given = settings.Keys.Cast<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-        settings.ApplicationName ??= "admanager";
+        settings.ApplicationName ??= DefaultApplicationName;
         if (!given.Contains("Minimum Pool Size")) settings.MinPoolSize = Math.Min(WarmConnections, settings.MaxPoolSize);
         if (!given.Contains("Keepalive")) settings.KeepAlive = KeepAliveSeconds;
         return builder.Build();
