@@ -17,8 +17,9 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
     ILogger<JobEventWakeups> logger) : BackgroundService
 {
     /// <summary>
-    /// The notification channel; its payload is the Orleans service id and the queue's id (<c>QueueId.ToString()</c>),
-    /// so silos of another service on the same database are not woken.
+    /// The notification channel; its payload is the Orleans service id, the notifying silo's own id and the queue's id
+    /// (<c>QueueId.ToString()</c>), so silos of another service on the same database are not woken, and the notifying
+    /// silo, which woke its receiver already, does not wake it a second time.
     /// </summary>
     public const string Channel = "admanager_job_events";
 
@@ -49,6 +50,9 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
     public const string ApplicationNameSuffix = "-wakeups";
 
     private readonly string _prefix = serviceId + "/";
+
+    /// <summary>This instance's id in the payloads it sends, to know its own notifications when they come back.</summary>
+    private readonly string _self = Guid.NewGuid().ToString("N");
     private volatile bool _listening;
 
     public QueueWakeSignals Signals { get; } = new();
@@ -74,7 +78,7 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
         {
             await using var command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
             command.Parameters.Add(new NpgsqlParameter { Value = Channel });
-            command.Parameters.Add(new NpgsqlParameter { Value = _prefix + queue });
+            command.Parameters.Add(new NpgsqlParameter { Value = $"{_prefix}{_self}/{queue}" });
             await command.ExecuteNonQueryAsync();
         }
         catch (Exception ex)
@@ -89,7 +93,7 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         // Its own connection, never returned to a pool in the middle of a LISTEN; the keepalive finds a broken one.
         settings.Pooling = false;
-        settings.ApplicationName = (settings.ApplicationName ?? "admanager") + ApplicationNameSuffix;
+        settings.ApplicationName = (settings.ApplicationName ?? PipelineDataSource.DefaultApplicationName) + ApplicationNameSuffix;
         if (settings.KeepAlive == 0) settings.KeepAlive = PipelineDataSource.KeepAliveSeconds;
         var lost = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -97,10 +101,7 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
             try
             {
                 await using var connection = new NpgsqlConnection(settings.ConnectionString);
-                connection.Notification += (_, e) =>
-                {
-                    if (e.Payload.StartsWith(_prefix, StringComparison.Ordinal)) Signals.Wake(e.Payload[_prefix.Length..]);
-                };
+                connection.Notification += (_, e) => OnNotification(e.Payload);
                 await connection.OpenAsync(stoppingToken);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
@@ -136,6 +137,16 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
                 break;
             }
         }
+    }
+
+    /// <summary>Wakes the receiver of the queue another silo of this service notified.</summary>
+    private void OnNotification(string payload)
+    {
+        if (!payload.StartsWith(_prefix, StringComparison.Ordinal)) return;
+        var rest = payload.AsSpan(_prefix.Length);
+        var slash = rest.IndexOf('/');
+        if (slash < 0 || rest[..slash].SequenceEqual(_self)) return;
+        Signals.Wake(rest[(slash + 1)..].ToString());
     }
 
     /// <summary>

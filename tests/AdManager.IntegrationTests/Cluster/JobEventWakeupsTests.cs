@@ -11,7 +11,8 @@ namespace AdManager.IntegrationTests.Cluster;
 
 /// <summary>
 /// The job stream's wake-ups through PostgreSQL's LISTEN/NOTIFY, on the real server: an event queued on one silo wakes
-/// the reader of its queue on another silo of the same service (and not a silo of another service); a listening
+/// the reader of its queue on another silo of the same service (and not a silo of another service, nor the notifying
+/// silo's own reader a second time); a listening
 /// connection that is cut is opened again (each time, and each cut and return logged), and its readers are woken then
 /// for whatever was queued meanwhile; a restart that drops it makes the process's pools open new connections; the silo
 /// host puts the wake-ups around the job stream's queues, unless they are turned off.
@@ -51,6 +52,26 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
         Assert.True(await readerWait);
         Assert.False(await otherQueueWait);
         Assert.False(await strangerWait);
+    }
+
+    [Fact]
+    public async Task A_silo_s_own_notification_does_not_wake_its_reader_a_second_time()
+    {
+        var service = "wake-" + Guid.NewGuid().ToString("N")[..8];
+        var first = await StartSiloAsync(service, "first");
+        var second = await StartSiloAsync(service, "second");
+        var before = first.Signals.Seen("queue-1");
+        var secondWoken = second.Signals.WaitAsync("queue-1", second.Signals.Seen("queue-1"), Long, CancellationToken.None);
+
+        first.Published("queue-1");
+        Assert.True(await secondWoken);
+        // Notifications reach each listener in the order they were committed: once the first silo has the second's,
+        // it has had its own back too.
+        var firstWoken = first.Signals.WaitAsync("queue-2", first.Signals.Seen("queue-2"), Long, CancellationToken.None);
+        second.Published("queue-2");
+        Assert.True(await firstWoken);
+
+        Assert.Equal(before + 1, first.Signals.Seen("queue-1"));
     }
 
     [Fact]
