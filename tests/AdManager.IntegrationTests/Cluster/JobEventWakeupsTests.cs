@@ -96,8 +96,7 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
             }
 
             Assert.True(await waiting);
-            await Poll.UntilAsync(async () => await ListenerBackendAsync(service, "read") is { } pid && pid != before ? (object)pid : null,
-                Long, "the listening connection to be opened again");
+            await ListenerReopenedAsync(service, "read", before);
             await Poll.UntilAsync(() => Task.FromResult(reader.Listening), Long, "the reader to listen again");
             var wait = reader.Signals.WaitAsync("queue-1", reader.Signals.Seen("queue-1"), Long, CancellationToken.None);
             publisher.Published("queue-1");
@@ -128,8 +127,7 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
         var before = await ListenerBackendAsync(service, "read");
 
         await Infra.RestartPostgresAsync(stack);
-        await Poll.UntilAsync(async () => await ListenerBackendAsync(service, "read") is { } pid && pid != before ? (object)pid : null,
-            Long, "the listening connection to be opened again");
+        await ListenerReopenedAsync(service, "read", before);
 
         for (var i = 0; i < 3; i++)
         {
@@ -181,6 +179,11 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
         await Poll.UntilAsync(() => Task.FromResult(wakeups.Listening), Long, $"{name} to listen");
         return wakeups;
     }
+
+    /// <summary>Waits until the silo's listening connection is another backend than <paramref name="before"/>.</summary>
+    private Task ListenerReopenedAsync(string service, string name, int? before) =>
+        Poll.UntilAsync(async () => await ListenerBackendAsync(service, name) is { } pid && pid != before ? (object)pid : null,
+            Long, $"{name}'s listening connection to be opened again");
 
     private async Task<int?> ListenerBackendAsync(string service, string name)
     {
