@@ -44,6 +44,13 @@ public sealed partial class JobEventWakeups(string connectionString, string serv
     public static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// The longest a receiver whose read failed waits for a wake-up before the pulling agent hears of the failure: how often
+    /// a queue is tried while the server is unreachable, and how late the first read after the server's return comes when
+    /// nothing wakes the queue (the listening connection's return does).
+    /// </summary>
+    public static readonly TimeSpan FailedReadWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Appended to the connection string's application name (<c>admanager</c> if it sets none) for the listening
     /// connection: how to find it in <c>pg_stat_activity</c>.
     /// </summary>

@@ -17,6 +17,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Runtime.Providers;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
@@ -127,6 +128,8 @@ public static class SiloHostingExtensions
                     sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<JobEventWakeups>>()));
                 orleans.Services.AddHostedService(sp => sp.GetRequiredService<JobEventWakeups>());
                 orleans.Services.WakeOnQueuedEvents(MigrationNames.StreamProvider);
+                // A failed read is retried as soon as the server is back (the receiver waits for that), not 10 s or more later.
+                orleans.Services.AddKeyedSingleton<IQueueReaderBackoffProvider>(MigrationNames.StreamProvider, new JobEventReadBackoff());
             }
         });
         builder.Services.AddHostedService<JobFailover>();

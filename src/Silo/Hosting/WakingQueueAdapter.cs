@@ -66,11 +66,16 @@ public static class WakingQueueAdapter
 /// A queue receiver that, having read its queue empty, waits for the queue's wake-up (at most <paramref name="maxWait"/>,
 /// asked at each read) and reads once more. The pulling agent calls one read at a time and keeps reading while reads
 /// return events, so the wait is where an idle agent spends its time.
+/// A read that fails (PostgreSQL restarting or unreachable) is reported to the agent after a wait of the same kind, at
+/// most <paramref name="failedReadWait"/> (<see cref="JobEventWakeups.FailedReadWait"/> unless given): the listening
+/// connection's return, which wakes every queue, ends it as soon as the server is back, so the agent's retry (after
+/// <see cref="JobEventReadBackoff"/>) comes then, and an outage costs a failed read per queue every few seconds.
 /// </summary>
-public sealed class WakingReceiver(IQueueAdapterReceiver inner, string queue, QueueWakeSignals signals, Func<TimeSpan> maxWait)
-    : IQueueAdapterReceiver
+public sealed class WakingReceiver(IQueueAdapterReceiver inner, string queue, QueueWakeSignals signals, Func<TimeSpan> maxWait,
+    TimeSpan? failedReadWait = null) : IQueueAdapterReceiver
 {
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly TimeSpan _failedReadWait = failedReadWait ?? JobEventWakeups.FailedReadWait;
 
     // The overloads without a token (obsolete in Orleans 10, still part of the interface) go through the ones with.
     Task IQueueAdapterReceiver.Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
@@ -86,7 +91,17 @@ public sealed class WakingReceiver(IQueueAdapterReceiver inner, string queue, Qu
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken ct)
     {
         var seen = signals.Seen(queue);
-        var batch = await inner.GetQueueMessagesAsync(maxCount, ct);
+        IList<IBatchContainer> batch;
+        try
+        {
+            batch = await inner.GetQueueMessagesAsync(maxCount, ct);
+        }
+        catch (Exception) when (!_shutdown.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, ct);
+            await signals.WaitAsync(queue, seen, _failedReadWait, failed.Token);
+            throw;
+        }
         if (batch is { Count: > 0 } || _shutdown.IsCancellationRequested || ct.IsCancellationRequested) return batch;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, ct);
         if (!await signals.WaitAsync(queue, seen, maxWait(), stop.Token) || stop.IsCancellationRequested) return batch;

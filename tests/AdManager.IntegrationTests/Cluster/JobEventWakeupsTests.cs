@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Orleans.Runtime.Providers;
 using Orleans.Streams;
 
 namespace AdManager.IntegrationTests.Cluster;
@@ -149,6 +150,8 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
         Assert.Equal(typeof(WakingQueueAdapter).Namespace, factory.GetType().Namespace);
         var adapter = await factory.CreateAdapter(CancellationToken.None);
         Assert.IsType<WakingReceiver>(adapter.CreateReceiver(factory.GetStreamQueueMapper().GetAllQueues().First()));
+        // The receiver reports a failed read when the server is back; the agent's retry then comes at once.
+        Assert.IsType<JobEventReadBackoff>(host.Services.GetKeyedService<IQueueReaderBackoffProvider>(MigrationNames.StreamProvider));
     }
 
     [Fact]
@@ -163,6 +166,7 @@ public sealed class JobEventWakeupsTests(TestStack stack) : IAsyncLifetime
         Assert.NotEqual(typeof(WakingQueueAdapter).Namespace, factory.GetType().Namespace);
         var adapter = await factory.CreateAdapter(CancellationToken.None);
         Assert.IsNotType<WakingReceiver>(adapter.CreateReceiver(factory.GetStreamQueueMapper().GetAllQueues().First()));
+        Assert.Null(host.Services.GetKeyedService<IQueueReaderBackoffProvider>(MigrationNames.StreamProvider));
     }
 
     /// <summary>A silo's wake-ups, listening (its connection named after <paramref name="service"/> and <paramref name="name"/>).</summary>
