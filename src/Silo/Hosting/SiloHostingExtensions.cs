@@ -128,7 +128,8 @@ public static class SiloHostingExtensions
                     sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<JobEventWakeups>>()));
                 orleans.Services.AddHostedService(sp => sp.GetRequiredService<JobEventWakeups>());
                 orleans.Services.WakeOnQueuedEvents(MigrationNames.StreamProvider);
-                // A failed read is retried as soon as the server is back (the receiver waits for that), not 10 s or more later.
+                // A failed read is retried as soon as the server is back (the receiver waits for that), not after Orleans' own
+                // backoff of several seconds.
                 orleans.Services.AddKeyedSingleton<IQueueReaderBackoffProvider>(MigrationNames.StreamProvider, new JobEventReadBackoff());
             }
         });
