@@ -56,6 +56,33 @@ public sealed class BenchOptionsTests
         Assert.Equal(0.5, Median.OfRatios([0.6, 0.4, 0.5, 0.7]));
     }
 
+    [Fact]
+    public void A_products_ratio_taken_side_by_side_is_the_median_of_each_pairs_own_ratio_for_loading_and_end_to_end()
+    {
+        static RawResult Write(double s) => new("raw", 100, s, "concurrency 16");
+        static Benchmarks.Product.ProductResult Run(double s, double loading) =>
+            new("products", "Completed", 100, 100, s, 1, true, [new Benchmarks.Product.PhaseResult("Loading", 1, loading)]);
+        // Raw writes at 100, 50 and 100 items/s, each before a products run: Loading 0.60 / 0.90 / 0.95 of its own pair's
+        // write, end to end 0.50 / 0.50 / 0.33; the figures (raw 1 s, the product's 3 s run) would say 0.95 and 0.33.
+        List<SideBySide> pairs = [new(Write(1), Run(2, 60)), new(Write(2), Run(4, 45)), new(Write(1), Run(3, 95))];
+        var raw = Median.Figure([.. pairs.Select(p => p.Yardstick)]);
+        var products = Median.Of([.. pairs.Select(p => p.Product)], r => r.Seconds);
+
+        var paired = BenchResults.RatiosOf(null, raw, null, [products], dynamoPairs: pairs);
+
+        Assert.Equal(["products Loading phase / raw BatchWriteItem", "products end to end (with read-back) / raw BatchWriteItem"], paired.Select(r => r.Name));
+        Assert.Equal(0.9, paired[0].Value, 6);
+        Assert.Equal("median of 3 side-by-side pairs: 0.60 / 0.90 / 0.95; of the median runs: 0.95", paired[0].Detail);
+        Assert.Equal(0.5, paired[1].Value, 6);
+        Assert.Equal("median of 3 side-by-side pairs: 0.50 / 0.50 / 0.33; of the median runs: 0.33", paired[1].Detail);
+
+        // Without pairs the figures' ratios it is.
+        var apart = BenchResults.RatiosOf(null, raw, null, [products]);
+        Assert.Equal(0.95, apart[0].Value, 6);
+        Assert.Equal(1 / 3.0, apart[1].Value, 6);
+        Assert.All(apart, r => Assert.Null(r.Detail));
+    }
+
     [Theory]
     [InlineData("--repeat", "0")]
     [InlineData("--warmups")]
