@@ -49,7 +49,7 @@ public sealed partial class MigrationJobGrain
                 try
                 {
                     await Task.Delay(delay, ct);
-                    await state.ReadStateAsync();
+                    await ReloadStateAsync();
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -90,7 +90,7 @@ public sealed partial class MigrationJobGrain
             JobLog.FinishNotStored(logger, JobId, final.ToWire(), Cause(ex));
             try
             {
-                await state.ReadStateAsync();
+                await ReloadStateAsync();
             }
             catch (Exception)
             {
@@ -98,6 +98,18 @@ public sealed partial class MigrationJobGrain
                 DeactivateOnIdle();
             }
         }
+    }
+
+    /// <summary>
+    /// Drops unsaved changes for the stored checkpoint. A move whose write failed had already set the log scope's phase
+    /// (to <c>Failed</c>, say, when the final status could not be stored): the scope follows the stored status again, so
+    /// the lines of the run that resumes say the phase the job is really in; and readers see the stored job again.
+    /// </summary>
+    private async Task ReloadStateAsync()
+    {
+        await state.ReadStateAsync();
+        Scope.Phase = state.State.Status.ToString();
+        _beforeUnsavedMove = null;
     }
 
     private async Task RunPhasesAsync(CancellationToken ct)
@@ -246,6 +258,7 @@ public sealed partial class MigrationJobGrain
     /// <summary>Step 4.9: final status, report stored with the job, reminder and staging released.</summary>
     private async Task FinishAsync(JobStatus final, string? error)
     {
+        _beforeUnsavedMove ??= Snapshot();
         var s = state.State;
         var now = DateTimeOffset.UtcNow;
         s.Error = error;
@@ -270,6 +283,7 @@ public sealed partial class MigrationJobGrain
     {
         var s = state.State;
         if (!s.Status.CanMoveTo(next)) throw new InvalidOperationException($"illegal status change {s.Status.ToWire()} -> {next.ToWire()}");
+        _beforeUnsavedMove ??= Snapshot();
         var now = DateTimeOffset.UtcNow;
         if (!next.IsFinal()) CloseTiming(now);
         s.StartedAt ??= now;
@@ -283,6 +297,7 @@ public sealed partial class MigrationJobGrain
             if (s.Report is not null) s.Report = s.Report with { Status = next };
         }
         await SaveAsync();
+        _beforeUnsavedMove = null;
         await index.UpsertAsync(JobId, s.Config!, next, s.SubmittedAt, s.UpdatedAt, CancellationToken.None);
         JobLog.StatusChanged(logger, JobId, next.ToWire());
         this.DelayDeactivation(TimeSpan.FromMinutes(10));

@@ -39,6 +39,11 @@ public sealed partial class MigrationJobGrain(
     // Progress as of the last successful write: what a reader sees never runs ahead of what is durable,
     // so after a failover or a return to the checkpoint the percentage cannot go down.
     private double _durablePercent;
+
+    // While a status change is being written, and after its write failed until the stored state is read again, what
+    // readers get: the job as it was before the change. The pipeline runs between requests, so a request can come while
+    // the write is in flight; it must not report a status (a final one above all) that the store may never hold.
+    private JobSnapshot? _beforeUnsavedMove;
     private Task? _running;
     private JobLogScope? _scope;
 
@@ -79,9 +84,10 @@ public sealed partial class MigrationJobGrain(
         return Snapshot();
     }
 
-    public Task<JobSnapshot?> GetSnapshot() => Task.FromResult(state.State.Exists ? Snapshot() : null);
+    public Task<JobSnapshot?> GetSnapshot() => Task.FromResult(state.State.Exists ? _beforeUnsavedMove ?? Snapshot() : null);
 
-    public Task<MigrationReport?> GetReport() => Task.FromResult(state.State.Status.IsFinal() ? state.State.Report : null);
+    public Task<MigrationReport?> GetReport() =>
+        Task.FromResult(_beforeUnsavedMove is null && state.State.Status.IsFinal() ? state.State.Report : null);
 
     public async Task<CancelOutcome> Cancel(string? cancelledBy)
     {
