@@ -54,4 +54,7 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "Job {JobId} in {Status}: PostgreSQL lost the job's staging (a crash empties unlogged tables); reading the source again")]
     public static partial void StagingLost(ILogger logger, Guid jobId, string status);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Warning, Message = "Job {JobId} in {Status}: its stored state was written by another activation (a silo handing the job over); going on from the stored checkpoint in {DelaySeconds:0.0} s")]
+    public static partial void StateMovedOn(ILogger logger, Guid jobId, string status, double delaySeconds);
 }

@@ -41,11 +41,14 @@ public sealed partial class MigrationJobGrain
                 await FinishOrForgetAsync(JobStatus.Failed, ex.Message);
                 return;
             }
-            catch (Exception ex) when (TransientFaults.IsTransient(ex) && attempt <= options.Value.RetryBudget)
+            catch (Exception ex) when ((TransientFaults.IsTransient(ex) || StateMovedOn(ex)) && attempt <= options.Value.RetryBudget)
             {
-                // A store restarting or throttling: go back to the last persisted checkpoint and try again.
+                // A store restarting or throttling: go back to the last persisted checkpoint and try again. Or another
+                // activation stored the job's state after this one read it (a silo handing the job over wrote its last
+                // checkpoint late), so this one's writes are refused: go on from what is stored, the same way.
                 var delay = Backoff.Jittered(attempt, baseMs: 500, capMs: options.Value.RetryMaxDelay.TotalMilliseconds);
-                JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), attempt, options.Value.RetryBudget, delay.TotalSeconds, Cause(ex));
+                if (StateMovedOn(ex)) JobLog.StateMovedOn(logger, JobId, state.State.Status.ToWire(), delay.TotalSeconds);
+                else JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), attempt, options.Value.RetryBudget, delay.TotalSeconds, Cause(ex));
                 try
                 {
                     await Task.Delay(delay, ct);
@@ -71,6 +74,16 @@ public sealed partial class MigrationJobGrain
                 return;
             }
         }
+    }
+
+    /// <summary>The job's stored state is newer than this activation's (its write was refused on the version).</summary>
+    private static bool StateMovedOn(Exception? ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Orleans.Storage.InconsistentStateException) return true;
+        }
+        return false;
     }
 
     private static string Cause(Exception ex) => ex is BatchFailedException ? ex.Message : StoreErrors.Describe(ex);
