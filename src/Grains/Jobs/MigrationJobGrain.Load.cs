@@ -81,9 +81,24 @@ public sealed partial class MigrationJobGrain
 
     private static bool IsPostgresTarget(EntityKind kind) => kind is EntityKind.Campaigns or EntityKind.Catalogs;
 
+    /// <summary>
+    /// How long a stopping silo waits for a loader call that has not come back before it pauses the job without it. A
+    /// batch takes well under a second; a call can hang when the runtime loses it (seen once: Orleans' stateless-worker
+    /// loop failed with a NullReferenceException during shutdown, and the pause waited out the 30 s deactivation timeout).
+    /// </summary>
+    internal static readonly TimeSpan PauseDrain = TimeSpan.FromSeconds(10);
+
     private async Task CompleteOneAsync(List<Task<LoadCall>> inFlight, int totalBatches, bool checkpoint, CancellationToken ct)
     {
-        var finished = await Task.WhenAny(inFlight);
+        var any = Task.WhenAny(inFlight);
+        if (!await CompletesBeforePauseAsync(any, ct, PauseDrain))
+        {
+            // Stopping, and no call came back in time: none is checkpointed, all are sent again when the job resumes.
+            foreach (var _ in inFlight) JobLog.BatchNotCheckpointed(logger, JobId, "no answer before the pause");
+            inFlight.Clear();
+            return;
+        }
+        var finished = await any;
         inFlight.Remove(finished);
         LoadCall call;
         try
@@ -118,7 +133,30 @@ public sealed partial class MigrationJobGrain
         JobLog.BatchLoaded(logger, JobId, EntitySchema.For(kind).Name, result.BatchNo, result.Written, completed, totalBatches);
     }
 
-    /// <summary>One loader call; not cancellable once sent, so a stopping silo checkpoints it rather than abandoning it.</summary>
+    /// <summary>
+    /// Whether <paramref name="whenAny"/> (a <see cref="Task.WhenAny(Task[])"/>, which never fails) completes: at any time
+    /// while the job runs, within <paramref name="drain"/> once it is stopping (<paramref name="ct"/> cancelled).
+    /// </summary>
+    internal static async Task<bool> CompletesBeforePauseAsync(Task whenAny, CancellationToken ct, TimeSpan drain)
+    {
+        try
+        {
+            await whenAny.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            try
+            {
+                await whenAny.WaitAsync(drain);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+        return whenAny.IsCompleted;
+    }
+
+    /// <summary>One loader call; not cancellable once sent, so a stopping silo checkpoints it rather than abandoning it (unless it does not come back within <see cref="PauseDrain"/>).</summary>
     private async Task<LoadCall> SendAsync(EntityKind kind, int first, int last, DateTimeOffset migratedAt)
     {
         var started = Stopwatch.GetTimestamp();
