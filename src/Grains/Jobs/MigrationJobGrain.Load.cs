@@ -65,8 +65,9 @@ public sealed partial class MigrationJobGrain
                 first = last;
             }
         }
-        // Shutting down (or cancelled): no new call is sent, those in flight finish and are checkpointed. The last
-        // call's checkpoint is the status stored right after it (Validating, or Cancelled), unless the silo is stopping.
+        // Shutting down (or cancelled): no new call is sent, those in flight finish and are checkpointed (a stopping silo
+        // waits for them at most PauseDrain). The last call's checkpoint is the status stored right after it (Validating,
+        // or Cancelled), unless the silo is stopping.
         while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches, checkpoint: inFlight.Count > 1 || ct.IsCancellationRequested, ct);
         ct.ThrowIfCancellationRequested();
 

@@ -1,6 +1,5 @@
 using AdManager.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace AdManager.IntegrationTests.FaultTolerance;
 
@@ -64,7 +63,7 @@ public sealed class StaleStateTests(TestStack stack)
         }
         finally
         {
-            if (slowStateWrites) await ExecuteAsync("DROP TRIGGER IF EXISTS admanager_test_slow_write ON orleansstorage; DROP FUNCTION IF EXISTS admanager_test_slow_write()");
+            if (slowStateWrites) await stack.Db.ExecAsync("DROP TRIGGER IF EXISTS admanager_test_slow_write ON orleansstorage; DROP FUNCTION IF EXISTS admanager_test_slow_write()");
         }
     }
 
@@ -76,7 +75,7 @@ public sealed class StaleStateTests(TestStack stack)
         await StoreOutageTests.WaitForBatchesAsync(api, jobId, 3);
         if (slowStateWrites)
         {
-            await ExecuteAsync("""
+            await stack.Db.ExecAsync("""
                 CREATE OR REPLACE FUNCTION admanager_test_slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$;
                 DROP TRIGGER IF EXISTS admanager_test_slow_write ON orleansstorage;
                 CREATE TRIGGER admanager_test_slow_write BEFORE UPDATE ON orleansstorage FOR EACH STATEMENT EXECUTE FUNCTION admanager_test_slow_write();
@@ -84,25 +83,13 @@ public sealed class StaleStateTests(TestStack stack)
         }
 
         // Another writer's version of the job's state: the activation's next write is refused (its ETag is stale).
-        await using (var connection = await stack.Db.OpenConnectionAsync())
-        await using (var bump = new NpgsqlCommand("UPDATE orleansstorage SET version = version + 1 WHERE serviceid = $1 AND graintypestring = 'job'", connection))
-        {
-            bump.Parameters.Add(new NpgsqlParameter { Value = host.ServiceId });
-            Assert.Equal(1, await bump.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await stack.Db.ExecAsync("UPDATE orleansstorage SET version = version + 1 WHERE serviceid = $1 AND graintypestring = 'job'", host.ServiceId));
 
         var (job, seen) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(180));
         Assert.Equal("Completed", job["status"]!.GetValue<string>());
         FaultAssertions.HistoryIsLegal(job);
         await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
         return (host, jobId, job, seen);
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await stack.Db.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static List<LogRecord> JobRecords(MigrationHost host, Guid jobId) =>

@@ -5,10 +5,11 @@ namespace AdManager.IntegrationTests.Infrastructure;
 /// <summary>One statement against the test database, its arguments as the positional parameters <c>$1</c>, <c>$2</c>, ...</summary>
 public static class DbCommands
 {
-    public static async Task ExecAsync(this NpgsqlDataSource db, string sql, params object[] args)
+    /// <summary>Runs the statement; the rows it affected.</summary>
+    public static async Task<int> ExecAsync(this NpgsqlDataSource db, string sql, params object[] args)
     {
         await using var command = Command(db, sql, args);
-        await command.ExecuteNonQueryAsync();
+        return await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>The <c>bigint</c> a <c>SELECT count(*) ...</c> answers.</summary>
