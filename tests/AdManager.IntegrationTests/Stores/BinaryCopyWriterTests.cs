@@ -9,7 +9,8 @@ namespace AdManager.IntegrationTests.Stores;
 /// <summary>
 /// The staging COPY encoder against Npgsql's own, on the real server: the same rows written through both land as
 /// the same values, edge cases included (uuids, NULLs, every plane of text, JSON, dates and instants at and around the
-/// epochs and the ends of their ranges, sub-microsecond ticks, a value larger than the encoder's buffer).
+/// epochs and near the ends of their ranges, sub-microsecond ticks, a value larger than the encoder's buffer). The ends
+/// themselves are where the two differ on purpose: they land as the real first and last dates, never as infinities.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class BinaryCopyWriterTests(TestStack stack) : IAsyncLifetime
@@ -29,11 +30,13 @@ public sealed class BinaryCopyWriterTests(TestStack stack) : IAsyncLifetime
     {
         var text = Gen.Frequency((40, Gen.String), (40, Gen.String[Gen.Char['\u00C0', '\u02FF'], 0, 20]), (10, Gen.Const("日本 😀 ü")),
             (5, Gen.Const("")), (1, Gen.Const(new string('x', 300_000))));
+        // Npgsql sends .NET's MinValue and MaxValue as -infinity and infinity: the days and ticks beside them are compared here,
+        // the values themselves in the next test.
         var date = Gen.OneOf(Gen.Int[-200_000, 200_000].Select(d => DateOnly.FromDayNumber(730119 + d)),
-            Gen.Const(DateOnly.MinValue), Gen.Const(DateOnly.MaxValue), Gen.Const(new DateOnly(2000, 1, 1)), Gen.Const(new DateOnly(1999, 12, 31)));
-        var instant = Gen.OneOf(Gen.Long[DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks].Select(t => new DateTime(t, DateTimeKind.Utc)),
+            Gen.Const(DateOnly.MinValue.AddDays(1)), Gen.Const(DateOnly.MaxValue.AddDays(-1)), Gen.Const(new DateOnly(2000, 1, 1)), Gen.Const(new DateOnly(1999, 12, 31)));
+        var instant = Gen.OneOf(Gen.Long[DateTime.MinValue.Ticks + 1, DateTime.MaxValue.Ticks - 1].Select(t => new DateTime(t, DateTimeKind.Utc)),
             Gen.Long[-50, 50].Select(t => new DateTime(630822816000000000L + t, DateTimeKind.Utc)),
-            Gen.Const(DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc)), Gen.Const(DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc)));
+            Gen.Const(new DateTime(DateTime.MinValue.Ticks + 1, DateTimeKind.Utc)), Gen.Const(new DateTime(DateTime.MaxValue.Ticks - 1, DateTimeKind.Utc)));
         var json = Gen.OneOf(Gen.Const("{}"), Gen.Const("{\"geo\":[\"DE\",\"FR\"],\"age\":{\"min\":18,\"max\":65},\"note\":\"日本 😀\"}"),
             Gen.Int.Select(i => $"{{\"n\":{i},\"s\":\"a\\u00e9\"}}"));
         var first = Gen.Select(text.Where(s => !s.Contains('\0') && !HasUnpairedSurrogate(s)), Gen.Bool, Gen.Char['A', 'Z'].Array[3], json, date);
@@ -90,6 +93,34 @@ public sealed class BinaryCopyWriterTests(TestStack stack) : IAsyncLifetime
         Assert.Equal(0, await stack.Db.CountAsync($"SELECT count(*) FROM (SELECT * FROM {_ours} EXCEPT ALL SELECT * FROM {_npgsql}) d"));
         Assert.Equal(0, await stack.Db.CountAsync($"SELECT count(*) FROM (SELECT * FROM {_npgsql} EXCEPT ALL SELECT * FROM {_ours}) d"));
         Assert.Equal(rows.Count(r => r.Tn is null), await stack.Db.CountAsync($"SELECT count(*) FROM {_ours} WHERE tn IS NULL"));
+    }
+
+    [Fact]
+    public async Task The_first_and_last_dates_and_instants_land_as_themselves_not_as_infinities()
+    {
+        await using (var connection = await stack.Db.OpenConnectionAsync())
+        await using (var stream = await connection.BeginRawBinaryCopyAsync($"COPY {_ours} (t, d, ts) FROM STDIN (FORMAT BINARY)"))
+        {
+            using var writer = new BinaryCopyWriter(stream);
+            foreach (var (name, date, instant) in new[]
+                     {
+                         ("min", DateOnly.MinValue, DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc)),
+                         ("max", DateOnly.MaxValue, DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc)),
+                     })
+            {
+                writer.StartRow(3);
+                writer.Write(name);
+                writer.Write(date);
+                writer.WriteTimestampTz(instant);
+            }
+            writer.Complete();
+        }
+
+        // A legacy record's 0001-01-01 and 9999-12-31T23:59:59.9999999Z (the instant truncated to the microsecond).
+        Assert.Equal(1, await stack.Db.CountAsync(
+            $"SELECT count(*) FROM {_ours} WHERE t = 'min' AND d = DATE '0001-01-01' AND ts = TIMESTAMPTZ '0001-01-01 00:00:00+00'"));
+        Assert.Equal(1, await stack.Db.CountAsync(
+            $"SELECT count(*) FROM {_ours} WHERE t = 'max' AND d = DATE '9999-12-31' AND ts = TIMESTAMPTZ '9999-12-31 23:59:59.999999+00'"));
     }
 
     [Fact]

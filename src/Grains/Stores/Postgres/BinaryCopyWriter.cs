@@ -8,9 +8,11 @@ namespace AdManager.Grains.Stores.Postgres;
 /// Encodes rows of PostgreSQL's binary COPY format (<c>COPY ... FROM STDIN (FORMAT BINARY)</c>) straight into a pooled
 /// buffer and hands it to the raw COPY stream 64 KiB at a time. Extraction stages every record through this: encoding
 /// field by field through <c>NpgsqlBinaryImporter</c> (a converter lookup and an async-capable write per field) cost the
-/// COPY writer thread more than the reader's parsing and checks. Values are encoded exactly as Npgsql encodes them
-/// (UTF-8 text that refuses unpaired surrogates; dates and timestamps from 2000-01-01, 100 ns ticks truncated to
-/// microseconds, MinValue/MaxValue as -infinity/infinity); an integration test compares both encoders on the server.
+/// COPY writer thread more than the reader's parsing and checks. Values are encoded as Npgsql encodes them (UTF-8 text
+/// that refuses unpaired surrogates; dates and timestamps from 2000-01-01, 100 ns ticks truncated to microseconds), with
+/// one deliberate difference: .NET's MinValue and MaxValue are the real dates 0001-01-01 and 9999-12-31 (PostgreSQL
+/// holds both), where Npgsql by default sends -infinity and infinity, which would store a legacy record's
+/// <c>0001-01-01</c> or <c>9999-12-31</c> as a different value. An integration test compares both encoders on the server.
 /// </summary>
 internal sealed class BinaryCopyWriter : IDisposable
 {
@@ -94,9 +96,7 @@ internal sealed class BinaryCopyWriter : IDisposable
     {
         Reserve(8);
         PutInt32(4);
-        PutInt32(value == DateOnly.MaxValue ? int.MaxValue
-            : value == DateOnly.MinValue ? int.MinValue
-            : value.DayNumber - PostgresEpochDayNumber);
+        PutInt32(value.DayNumber - PostgresEpochDayNumber);
     }
 
     public void Write(DateOnly? value)
@@ -111,9 +111,7 @@ internal sealed class BinaryCopyWriter : IDisposable
         if (utc.Kind != DateTimeKind.Utc) throw new ArgumentException("timestamptz takes a UTC DateTime", nameof(utc));
         Reserve(12);
         PutInt32(8);
-        PutInt64(utc.Ticks == DateTime.MaxValue.Ticks ? long.MaxValue
-            : utc.Ticks == DateTime.MinValue.Ticks ? long.MinValue
-            : (utc.Ticks - PostgresEpochTicks) / 10);
+        PutInt64((utc.Ticks - PostgresEpochTicks) / 10);
     }
 
     /// <summary>Ends the COPY data (the trailer) and sends what is buffered; the caller then completes the COPY command.</summary>
