@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AdManager.Api.Jobs;
 
 /// <summary>The admin API for migration jobs (steps 1-2 and 5-6 of the sequence diagram).</summary>
-public static class JobsApi
+public static partial class JobsApi
 {
     public const string Prefix = "/admin/data-migration/jobs";
 
@@ -135,6 +135,10 @@ public static class JobsApi
         return buffer.ToArray();
     }
 
+    /// <summary>The shape of every rejection reason (<c>invalid_encoding</c>, <c>too_long:campaign_name</c>, ...).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z_]{1,40}(:[a-z0-9_]{1,64})?$")]
+    private static partial System.Text.RegularExpressions.Regex ReasonCode();
+
     /// <summary>A query parameter as given, or null when absent or empty (<c>?status=&amp;cursor=</c> means no filter, first page).</summary>
     private static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
@@ -232,7 +236,8 @@ public static class JobsApi
             if (schema is null) errors["entity"] = [$"unknown entity; expected one of {string.Join(", ", EntitySchema.All.Select(e => e.Name))}"];
             else kind = schema.Kind;
         }
-        if (reason is { Length: > 200 }) errors["reason"] = ["reason is too long"];
+        if (reason is not null && !ReasonCode().IsMatch(reason))
+            errors["reason"] = ["reason must be a reason code such as malformed_row or invalid_value:currency"];
         var take = Limit(limit, 100, 1000, errors);
         (short, long)? after = null;
         if (cursor is not null)

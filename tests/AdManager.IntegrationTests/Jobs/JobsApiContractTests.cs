@@ -147,6 +147,7 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
                      ("?limit=abc", "limit"), ("?limit=1.5", "limit"), ("?limit=0", "limit"), ("?limit=201", "limit"),
                      ("?status=Sleeping", "status"), ("?cursor=not-ours", "cursor"),
                      ($"/{jobId}/rejections?limit=abc", "limit"), ($"/{jobId}/rejections?entity=invoices", "entity"),
+                     ($"/{jobId}/rejections?reason=%00", "reason"), ($"/{jobId}/rejections?reason=invalid_value%3Acurrency%27%3B", "reason"),
                  })
         {
             using var bad = await _api.Http.GetAsync(JobsClient.Jobs + query);
