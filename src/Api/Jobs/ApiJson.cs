@@ -6,21 +6,35 @@ namespace AdManager.Api.Jobs;
 /// <summary>JSON settings of the API.</summary>
 internal static class ApiJson
 {
-    /// <summary>Request bodies: camelCase, unknown members refused (a misspelt option must not be silently ignored), bounded depth.</summary>
+    private const int MaxDepth = 16;
+
+    /// <summary>
+    /// Request bodies: camelCase, unknown members and repeated ones refused (a misspelt option must not be silently
+    /// ignored, nor a second value silently win), numbers only as JSON numbers, bounded depth.
+    /// </summary>
     public static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        MaxDepth = 16,
+        AllowDuplicateProperties = false,
+        NumberHandling = JsonNumberHandling.Strict,
+        MaxDepth = MaxDepth,
         PropertyNameCaseInsensitive = false,
     };
+
+    /// <summary>Request bodies read as a document first (see <see cref="RequestShape"/>): strict JSON, bounded depth.</summary>
+    public static readonly JsonDocumentOptions StrictDocument = new() { MaxDepth = MaxDepth };
 
     /// <summary>Where and why the body failed to parse, without exception internals.</summary>
     public static string Describe(JsonException ex)
     {
         var where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0) message = message[..cut];
+        foreach (var tail in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+        }
+        if (ex.LineNumber is { } line && ex.BytePositionInLine is { } column) where = $" (line {line + 1}, byte {column + 1})";
         return message.Length > 300 ? message[..300] + where : message + where;
     }
 }

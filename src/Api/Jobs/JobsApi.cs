@@ -78,13 +78,15 @@ public static partial class JobsApi
         SubmitJobRequest? submitted;
         try
         {
-            submitted = JsonSerializer.Deserialize<SubmitJobRequest>(body, ApiJson.Strict);
+            using var document = JsonDocument.Parse(body, ApiJson.StrictDocument);
+            var shape = RequestShape.Check<SubmitJobRequest>(document.RootElement);
+            if (shape.Count > 0) return NotAJobRequest(shape);
+            submitted = document.RootElement.Deserialize<SubmitJobRequest>(ApiJson.Strict)!;
         }
         catch (JsonException ex)
         {
-            return Problems.BadRequest($"The request body is not a valid job request: {ApiJson.Describe(ex)}");
+            return NotAJobRequest(new() { [RequestShape.Body] = [$"is not valid JSON: {ApiJson.Describe(ex)}"] });
         }
-        if (submitted is null) return Problems.BadRequest("The request body must be a JSON object.");
 
         var (config, errors) = validator.Validate(submitted);
         if (config is null) return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.", title: "Invalid job request");
@@ -154,6 +156,10 @@ public static partial class JobsApi
         errors["limit"] = [$"limit must be a whole number from 1 to {max}"];
         return fallback;
     }
+
+    private static IResult NotAJobRequest(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
+        detail: "The request body does not fit a job request: " + RequestShape.Describe(errors) + ".",
+        title: "Invalid job request");
 
     private static IResult InvalidQuery(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
         detail: "Invalid query parameters: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")) + ".",

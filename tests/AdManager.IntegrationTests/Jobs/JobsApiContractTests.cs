@@ -57,19 +57,40 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.NotNull(problem["errors"]![field]);
     }
 
+    public static TheoryData<string, string> MisshapenBodies => new()
+    {
+        { "not json", "body" },
+        { "[]", "body" },
+        { "null", "body" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":"many"}}""", "options.batchSize" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":"100"}}""", "options.batchSize" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":1.5}}""", "options.batchSize" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":1e3}}""", "options.batchSize" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":2147483648}}""", "options.batchSize" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"maxRejectedRatio":"0.1"}}""", "options.maxRejectedRatio" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"dryRun":"true"}}""", "options.dryRun" },
+        { """{"source":{"kind":"file","location":"/tmp"},"options":{"batchsize":5}}""", "options.batchsize" },
+        { """{"source":{"kind":"file","location":"/tmp"},"scope":{"merchantIds":["m-1",1]}}""", "scope.merchantIds[1]" },
+        { """{"source":{"kind":"file","location":"/tmp"},"scope":{"dataTypes":"CampaignData"}}""", "scope.dataTypes" },
+        { """{"source":"/tmp"}""", "source" },
+        { """{"source":{"kind":"file","location":"/tmp"},"opts":{}}""", "opts" },
+        { """{"source":{"kind":"file","location":"/etc"},"source":{"kind":"file","location":"/tmp"}}""", "source" },
+    };
+
     [Theory]
-    [InlineData("not json")]
-    [InlineData("""{"source":{"kind":"file","location":"/tmp"},"options":{"batchSize":"many"}}""")]
-    [InlineData("""{"source":{"kind":"file","location":"/tmp"},"opts":{}}""")]
-    [InlineData("[]")]
-    public async Task Bodies_that_do_not_fit_the_shape_get_a_400_problem(string body)
+    [MemberData(nameof(MisshapenBodies))]
+    public async Task Bodies_that_do_not_fit_the_shape_get_a_400_problem_naming_the_field(string body, string field)
     {
         using var response = await _api.PostAsync(body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()));
+        var messages = problem["errors"]![field]!.AsArray();
+        Assert.NotEmpty(messages);
+        Assert.Contains(field + ":", problem["detail"]!.GetValue<string>());
         Assert.DoesNotContain("   at ", problem.ToJsonString());
+        Assert.DoesNotContain("System.", problem.ToJsonString());
+        Assert.DoesNotContain("AdManager.", problem.ToJsonString());
     }
 
     [Fact]
