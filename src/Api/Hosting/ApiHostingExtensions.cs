@@ -21,12 +21,22 @@ public static class ApiHostingExtensions
         var services = builder.Services;
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
+            var http = context.HttpContext;
             // A 503 is a passing condition (a silo moving a job, a store restarting): say when to ask again.
-            if (context.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            if (http.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
             {
-                context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+                http.Response.Headers.RetryAfter = RetryAfterSeconds;
                 context.ProblemDetails.Detail ??= "A store or silo is briefly unavailable; retry the request (Retry-After says when).";
             }
+            // The answers the framework gives on its own (no endpoint, wrong method, not JSON) say what to do instead.
+            context.ProblemDetails.Detail ??= http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => $"Nothing is served at {Shorten(http.Request.Path)}; the API is under {JobsApi.Prefix} (see /swagger).",
+                StatusCodes.Status405MethodNotAllowed => $"{Shorten(http.Request.Method)} is not allowed on {Shorten(http.Request.Path)}"
+                    + (http.Response.Headers.Allow.Count > 0 ? $"; it answers {http.Response.Headers.Allow}." : "."),
+                StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON, sent as Content-Type: application/json.",
+                _ => null,
+            };
         });
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -50,9 +60,12 @@ public static class ApiHostingExtensions
             if (File.Exists(xml)) o.IncludeXmlComments(xml);
             o.AddSecurityDefinition(BearerOperationFilter.SchemeName, BearerOperationFilter.Scheme);
             o.OperationFilter<BearerOperationFilter>();
+            o.OperationFilter<JobsOperationFilter>();
         });
         return builder;
     }
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 200 ? text : text[..200] + "...";
 
     public static WebApplication UseMigrationApi(this WebApplication app)
     {

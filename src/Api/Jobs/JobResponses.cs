@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace AdManager.Api.Jobs;
 
 /// <summary>Answer to a submission: the job id to follow (step 3, "Job Submitted").</summary>
-/// <param name="JobId">The new job's id.</param>
-/// <param name="Status">Always <c>Submitted</c> for a new job.</param>
+/// <param name="JobId">The new job's id (for a replayed Idempotency-Key, the first request's job).</param>
+/// <param name="Status">Always <c>Submitted</c>: a replay answers exactly as the first request was answered; the job's
+/// current status is at its <c>Location</c>.</param>
 public sealed record SubmitJobResponse(Guid JobId, string Status);
 
 /// <summary>Source as shown back: never any credentials, only the secret's name.</summary>

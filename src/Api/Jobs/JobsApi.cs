@@ -104,8 +104,11 @@ public static partial class JobsApi
             {
                 // The same job. Submitting it again is idempotent, and finishes what the first request may not have
                 // (it failed after claiming the key: the job not recorded, or recorded but not yet started).
-                var replayed = await grains.GetGrain<IMigrationJobGrain>(claim.JobId).Submit(config, request.HttpContext.User.Identity?.Name);
-                return Accepted(claim.JobId, replayed.Status);
+                // The answer is the first request's (IETF's Idempotency-Key draft): 202, the same Location and body;
+                // the job's current status is one GET away.
+                await grains.GetGrain<IMigrationJobGrain>(claim.JobId).Submit(config, request.HttpContext.User.Identity?.Name);
+                request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+                return Accepted(claim.JobId, JobStatus.Submitted);
             }
             jobId = claim.JobId;
         }
@@ -138,7 +141,9 @@ public static partial class JobsApi
     }
 
     /// <summary>The shape of every rejection reason (<c>invalid_encoding</c>, <c>too_long:campaign_name</c>, ...).</summary>
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-z_]{1,40}(:[a-z0-9_]{1,64})?$")]
+    internal const string ReasonPattern = "^[a-z_]{1,40}(:[a-z0-9_]{1,64})?$";
+
+    [System.Text.RegularExpressions.GeneratedRegex(ReasonPattern)]
     private static partial System.Text.RegularExpressions.Regex ReasonCode();
 
     /// <summary>A query parameter as given, or null when absent or empty (<c>?status=&amp;cursor=</c> means no filter, first page).</summary>

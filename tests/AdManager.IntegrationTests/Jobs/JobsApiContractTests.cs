@@ -204,14 +204,43 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         var key = Guid.NewGuid().ToString();
         var body = JsonContent.Create(JobsClient.FileJob(_export.Path, dataTypes: ["ProductCatalogData"]));
         await body.LoadIntoBufferAsync();
-        var first = await PostWithKeyAsync(key, await body.ReadAsStringAsync());
-        var second = await PostWithKeyAsync(key, await body.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Accepted, first.Status);
-        Assert.Equal(HttpStatusCode.Accepted, second.Status);
-        Assert.Equal(first.JobId, second.JobId);
+        using var firstResponse = await _api.PostAsync(await body.ReadAsStringAsync(), key);
+        var firstBody = await firstResponse.Content.ReadAsStringAsync();
+        var first = Guid.Parse(JsonNode.Parse(firstBody)!["jobId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Accepted, firstResponse.StatusCode);
+        Assert.False(firstResponse.Headers.Contains("Idempotent-Replayed"));
+        await _api.WaitForFinalAsync(first);
+
+        // Replayed after the job finished: the first answer again (202, its Location, status Submitted), marked as a replay.
+        using var secondResponse = await _api.PostAsync(await body.ReadAsStringAsync(), key);
+        Assert.Equal(HttpStatusCode.Accepted, secondResponse.StatusCode);
+        Assert.Equal(firstBody, await secondResponse.Content.ReadAsStringAsync());
+        Assert.Equal(firstResponse.Headers.Location, secondResponse.Headers.Location);
+        Assert.Equal("true", Assert.Single(secondResponse.Headers.GetValues("Idempotent-Replayed")));
 
         var other = await PostWithKeyAsync(key, (await body.ReadAsStringAsync()).Replace("ProductCatalogData", "CampaignData"));
         Assert.Equal(HttpStatusCode.Conflict, other.Status);
+    }
+
+    [Fact]
+    public async Task Requests_no_endpoint_takes_get_a_problem_saying_what_to_do_instead()
+    {
+        using var unknown = await _api.Http.GetAsync("/admin/no-such-thing");
+        using var method = await _api.Http.DeleteAsync($"{JobsClient.Jobs}/{Guid.NewGuid()}");
+        using var media = await _api.Http.PostAsync(JobsClient.Jobs, new StringContent("{}", Encoding.UTF8, "text/plain"));
+
+        foreach (var (response, status, says) in new[]
+                 {
+                     (unknown, HttpStatusCode.NotFound, JobsClient.Jobs),
+                     (method, HttpStatusCode.MethodNotAllowed, "DELETE is not allowed"),
+                     (media, HttpStatusCode.UnsupportedMediaType, "application/json"),
+                 })
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(says, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>());
+        }
+        Assert.Contains("GET", JsonNode.Parse(await method.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -226,6 +255,14 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.NotNull(paths["/admin/data-migration/jobs/{jobId}/report"]!["get"]);
         Assert.NotNull(paths["/admin/data-migration/jobs/{jobId}/rejections"]!["get"]);
         Assert.NotNull(doc["components"]!["schemas"]!["SubmitJobRequest"]);
+        JsonNode Parameter(string path, string method, string name) =>
+            paths[path]![method]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == name)!;
+        Assert.Equal("header", Parameter("/admin/data-migration/jobs", "post", "Idempotency-Key")["in"]!.GetValue<string>());
+        var limit = Parameter("/admin/data-migration/jobs", "get", "limit")["schema"]!;
+        Assert.Equal("integer", limit["type"]!.GetValue<string>());
+        Assert.Equal(200, limit["maximum"]!.GetValue<int>());
+        Assert.Contains("InProgress:Loading", Parameter("/admin/data-migration/jobs", "get", "status")["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(1000, Parameter("/admin/data-migration/jobs/{jobId}/rejections", "get", "limit")["schema"]!["maximum"]!.GetValue<int>());
         using var ui = await _api.Http.GetAsync("/swagger/index.html");
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
