@@ -19,9 +19,26 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapMigrationHealthChecks(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).WithTags("Health");
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).WithTags("Health");
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteReadyAsync }).WithTags("Health");
         return app;
     }
+
+    /// <summary>
+    /// The verdict and each check's own (<c>{"status":"Unhealthy","checks":{"dynamodb":{"status":"Unhealthy","description":
+    /// "DynamoDB is not reachable",...}}}</c>), so an operator sees which dependency is down. Descriptions are the checks' fixed
+    /// sentences, never exception text.
+    /// </summary>
+    private static Task WriteReadyAsync(HttpContext context, HealthReport report) =>
+        context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+            }),
+        });
 }
 
 internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck

@@ -274,6 +274,11 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         using var ready = await _api.Http.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        // Ready names each dependency it checked, so an operator sees which one is down when it is not.
+        var report = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
+        Assert.Equal("Healthy", report["status"]!.GetValue<string>());
+        Assert.Equal(["cluster", "dynamodb", "postgres"], report["checks"]!.AsObject().Select(c => c.Key).Order());
+        Assert.All(report["checks"]!.AsObject(), c => Assert.Equal("Healthy", c.Value!["status"]!.GetValue<string>()));
     }
 
     private async Task<(HttpStatusCode Status, Guid? JobId)> PostWithKeyAsync(string key, string body)
