@@ -194,7 +194,9 @@ public static partial class JobsApi
         var ids = await index.ListAsync(status, before, take + 1, ct);
         var page = ids.Take(take).ToList();
         var snapshots = await Task.WhenAll(page.Select(id => grains.GetGrain<IMigrationJobGrain>(id).GetSnapshot()));
-        var items = snapshots.Where(s => s is not null).Select(s => s!.ToResponse()).ToList();
+        // The index is written just after the job's own state, so for a moment it may hold a job's previous status:
+        // a job that has just moved on is left out rather than listed under a status filter it no longer has.
+        var items = snapshots.Where(s => s is not null && (status is null || s.Status.ToWire() == status)).Select(s => s!.ToResponse()).ToList();
         var next = ids.Count > take ? page[^1].ToString("N") : null;
         return TypedResults.Ok(new JobListResponse(items, next));
     }
