@@ -41,5 +41,5 @@ internal static class JobMapping
             r.Validation.Mismatches),
         r.Warnings, r.Error,
         r.Phases.Select(p => new PhaseTimingResponse(p.Phase, Math.Round(p.Seconds, 3))).ToList(),
-        r.SubmittedBy, r.CancelledBy, RejectionsUrl(r.JobId));
+        r.SubmittedBy, r.CancelledBy, RejectionsUrl(r.JobId), r.NothingWritten);
 }

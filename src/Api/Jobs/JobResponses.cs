@@ -75,7 +75,9 @@ public sealed record PhaseTimingResponse(string Phase, double Seconds);
 /// <summary>
 /// The validation report of a final job. <c>sourceSnapshotAt</c>, for a <c>postgres</c> source, is the legacy
 /// database's time of the one consistent snapshot every table was read at (changes committed later are not in this
-/// migration); null for a <c>file</c> source.
+/// migration); null for a <c>file</c> source. <c>nothingWritten</c>: the job wrote no record to any target (a dry run,
+/// a job stopped by the reject threshold, one that ended before Loading), so its <c>loaded</c> counts are what would
+/// have been loaded.
 /// </summary>
 public sealed record ReportResponse(
     Guid JobId,
@@ -92,7 +94,8 @@ public sealed record ReportResponse(
     IReadOnlyList<PhaseTimingResponse> Phases,
     string? SubmittedBy,
     string? CancelledBy,
-    string RejectionsUrl);
+    string RejectionsUrl,
+    bool NothingWritten);
 
 /// <summary>One rejected record.</summary>
 public sealed record RejectionResponse(string Entity, long Line, string? Key, string Reason, string Detail);

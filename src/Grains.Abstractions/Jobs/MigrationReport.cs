@@ -1,6 +1,10 @@
 namespace AdManager.Grains.Abstractions.Jobs;
 
-/// <summary>Counts of one entity. <c>Read = SkippedOutOfScope + Rejected + Superseded + Loaded</c> always holds.</summary>
+/// <summary>
+/// Counts of one entity. <c>Read = SkippedOutOfScope + Rejected + Superseded + Loaded</c> holds for every job that got
+/// past Transforming and was not stopped while loading; a job cancelled or failed during Loading reports as loaded what
+/// it wrote, so the rest of its loadable records are in none of the columns.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AdManager.EntityCounts")]
 public sealed record EntityCounts(
     [property: Id(0)] long Read,
@@ -36,6 +40,8 @@ public sealed record PhaseTiming(
 /// <summary>
 /// The validation report served at <c>validationReportUrl</c> once a job is final. <see cref="SourceSnapshotAt"/> is
 /// the database time of the consistent snapshot a <c>postgres</c> source was read at (null for files).
+/// <see cref="NothingWritten"/>: the job wrote no record to any target (a dry run, a job stopped by the reject threshold,
+/// or one that ended before Loading): its <c>Loaded</c> counts, if any, are what would have been loaded.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AdManager.MigrationReport")]
 public sealed record MigrationReport(
@@ -51,4 +57,5 @@ public sealed record MigrationReport(
     [property: Id(9)] IReadOnlyList<PhaseTiming> Phases,
     [property: Id(10)] string? SubmittedBy,
     [property: Id(11)] string? CancelledBy,
-    [property: Id(12)] DateTimeOffset? SourceSnapshotAt = null);
+    [property: Id(12)] DateTimeOffset? SourceSnapshotAt = null,
+    [property: Id(13)] bool NothingWritten = false);

@@ -10,8 +10,10 @@ internal static class JobViews
     {
         var entities = s.Entities.Values;
         var read = entities.Sum(e => e.Read) + liveRead;
+        // Once final, what the report says was loaded; but a job stopped by the reject threshold loaded nothing, whatever
+        // its report counts as "would have been loaded" (a dry run's progress shows those, as its report does).
         var loaded = s.Status.IsFinal() && s.Report is not null
-            ? s.Report.Entities.Values.Sum(e => e.Loaded)
+            ? (s.Report.NothingWritten && !s.Report.DryRun ? 0 : s.Report.Entities.Values.Sum(e => e.Loaded))
             : entities.Sum(e => e.Written);
         var progress = new JobProgress(
             Percent: Math.Round(percent, 1),
@@ -67,6 +69,7 @@ internal static class JobViews
         var started = s.StartedAt ?? s.SubmittedAt;
         return new MigrationReport(jobId, final, dryRun, started, s.CompletedAt ?? DateTimeOffset.UtcNow, entities,
             s.Validation ?? new ValidationResult(false, [], []), s.Warnings.ToList(), s.Error, s.Phases.ToList(),
-            s.SubmittedBy, s.CancelledBy, s.SourceSnapshotAt);
+            s.SubmittedBy, s.CancelledBy, s.SourceSnapshotAt,
+            NothingWritten: dryRun || s.RejectThresholdExceeded || s.Entities.Values.All(e => e.Written == 0));
     }
 }

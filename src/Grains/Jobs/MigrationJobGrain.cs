@@ -225,5 +225,5 @@ public sealed partial class MigrationJobGrain(
     }
 
     private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State,
-        state.State.Status.IsFinal() ? 100 : _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName);
+        state.State.Status is JobStatus.Completed or JobStatus.CompletedWithErrors ? 100 : _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName);
 }

@@ -44,6 +44,9 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
             FaultAssertions.HistoryIsLegal(job);
             var report = await api.ReportAsync(jobId);
             Assert.Equal(export.Products, report["entities"]!["products"]!["loaded"]!.GetValue<long>());
+            Assert.False(report["nothingWritten"]!.GetValue<bool>());
+            // How far it got (Validating), not the 100 of a job that finished.
+            Assert.InRange(job["progress"]!["percent"]!.GetValue<double>(), 50, 99.9);
             Assert.False(report["validation"]!["passed"]!.GetValue<bool>());
             Assert.Empty(report["validation"]!["checks"]!.AsArray());
             Assert.Contains(report["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith("cancelled while validating", StringComparison.Ordinal));
