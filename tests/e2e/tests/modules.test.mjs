@@ -18,6 +18,9 @@ test('time left follows the recent rate and says so while it cannot know', () =>
   assert.equal(Math.round(eta.seconds()), 55, '10 points in 11 s leaves 50 points for 55 s');
   eta.add(90, 50_000);
   assert.equal(Math.round(eta.seconds()), 10, 'samples older than 30 s no longer count');
+  eta.reset();
+  eta.add(92, 51_000);
+  assert.equal(eta.seconds(), null, 'a new phase is measured afresh');
 });
 
 test('durations, percentages and ids read naturally', () => {

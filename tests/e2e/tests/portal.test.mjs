@@ -135,6 +135,18 @@ describe('admin portal', { timeout: 240_000 }, () => {
     assert.equal(await page.getByRole('button', { name: 'Cancel job' }).count(), 0);
     const loaded = Number((await page.locator('.counters div', { hasText: 'Loaded' }).locator('dd').textContent()).replace(/,/g, ''));
     assert.ok(loaded < 12_000, `stopped part-way (${loaded} of 12,000 loaded)`);
+    // How far it got, not the 100 % of a finished job; and the report accounts for every record read, the ones the
+    // cancel left unloaded in a column of their own.
+    assert.notEqual(await page.locator('.big-number').textContent(), '100 %');
+    const table = page.locator('.counts-table');
+    const headers = (await table.locator('thead th').allTextContents()).slice(1);
+    assert.ok(headers.includes('Not loaded (stopped)'), `columns: ${headers.join(', ')}`);
+    for (const row of await table.locator('tbody tr').all()) {
+      const n = (await row.locator('td').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+      const byHeader = Object.fromEntries(headers.map((header, i) => [header, n[i]]));
+      const outcomes = headers.filter((header) => header !== 'Read' && header !== 'Verified');
+      assert.equal(outcomes.reduce((sum, header) => sum + byHeader[header], 0), byHeader.Read, `row adds up: ${JSON.stringify(byHeader)}`);
+    }
     await screenshot(page, '07-job-cancelled');
     assert.deepEqual(errors, []);
     await close();
@@ -148,6 +160,14 @@ describe('admin portal', { timeout: 240_000 }, () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Migration jobs' }).waitFor();
+
+    // The status filter steps through the statuses with the arrow keys: changing it keeps the focus on it.
+    await page.getByLabel('Status', { exact: true }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getByLabel('Status', { exact: true }).inputValue(), 'InProgress:Extracting');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'status-filter');
+    await page.getByLabel('Status', { exact: true }).selectOption('');
 
     // A fresh load: the first Tab reaches the skip link, which moves focus to the content.
     await page.reload();

@@ -32,7 +32,7 @@ export async function call(path, { method = 'GET', body, headers = {}, signal, b
     });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
-    throw new ApiError(0, { title: 'Network error', detail: 'The service did not answer. Check the connection; the page keeps trying.' });
+    throw new ApiError(0, { title: 'Network error', detail: 'The service did not answer. Check the connection.' });
   }
   const text = await response.text();
   let json = null;

@@ -65,7 +65,12 @@ function render({ focus = true } = {}) {
   }
   const heading = main.querySelector('h1');
   document.title = `${heading?.dataset.title ?? heading?.textContent ?? 'Data migration'} · AdManager admin`;
-  if (focus) (heading ?? main).focus({ preventScroll: false });
+  // A control that changed the route itself (the status filter) keeps the focus; any other route change moves it to the heading.
+  const keep = sessionStorage.getItem('focus-after-render');
+  sessionStorage.removeItem('focus-after-render');
+  const control = keep ? document.getElementById(keep) : null;
+  if (control) control.focus();
+  else if (focus) (heading ?? main).focus({ preventScroll: false });
 }
 
 onSignedOut((reason) => {

@@ -12,6 +12,7 @@ export function updateBadge(badge, status) {
   badge.textContent = statusLabel(status);
 }
 
-/** An error panel for a failed request, with the problem's detail. */
-export const errorPanel = (error, what) =>
-  h('div', { class: 'alert alert-bad', role: 'alert' }, h('strong', {}, `${what}: `), error?.problem?.detail ?? error?.message ?? 'unknown error');
+/** An error panel for a failed request, with the problem's detail; `retrying` says the view keeps polling. */
+export const errorPanel = (error, what, { retrying = false } = {}) =>
+  h('div', { class: 'alert alert-bad', role: 'alert' }, h('strong', {}, `${what}: `), error?.problem?.detail ?? error?.message ?? 'unknown error',
+    retrying ? ' The page keeps trying.' : '');

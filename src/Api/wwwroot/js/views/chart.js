@@ -12,12 +12,15 @@ export const SEGMENTS = [
   { key: 'loaded', label: 'Loaded', tone: 'loaded' },
 ];
 
-const DRAW_ORDER = ['loaded', 'superseded', 'rejected', 'skippedOutOfScope'];
+/** Records a job stopped (cancelled or failed while loading) before loading them: read, loadable, not written. */
+export const NOT_LOADED = { key: 'notLoaded', label: 'Not loaded (stopped)', tone: 'notloaded' };
 
-export function countsChart(entities) {
+const DRAW_ORDER = ['loaded', 'notLoaded', 'superseded', 'rejected', 'skippedOutOfScope'];
+
+export function countsChart(entities, segments = SEGMENTS) {
   const max = Math.max(1, ...entities.map(([, e]) => e.read));
   const description = entities
-    .map(([name, e]) => `${name}: ${num(e.read)} read, ${num(e.loaded)} loaded, ${num(e.superseded)} superseded, ${num(e.rejected)} rejected, ${num(e.skippedOutOfScope)} out of scope`)
+    .map(([name, e]) => `${name}: ${num(e.read)} read, ` + segments.slice().reverse().map((s) => `${num(e[s.key] ?? 0)} ${s.label.toLowerCase()}`).join(', '))
     .join('; ');
 
   const rows = entities.map(([name, e]) => {
@@ -27,7 +30,8 @@ export function countsChart(entities) {
     for (const key of DRAW_ORDER) {
       const value = e[key] ?? 0;
       if (!value) continue;
-      const segment = SEGMENTS.find((s) => s.key === key);
+      const segment = segments.find((s) => s.key === key);
+      if (!segment) continue;
       const part = h('div', { class: `seg seg-${segment.tone}`, title: `${name}: ${num(value)} ${segment.label.toLowerCase()}` });
       part.style.width = `${(value / e.read) * 100}%`;
       bar.append(part);
@@ -41,6 +45,6 @@ export function countsChart(entities) {
 
   return h('figure', { class: 'chart' },
     h('div', { class: 'chart-rows', role: 'img', 'aria-label': `Records read per entity, by outcome. ${description}` }, rows),
-    h('figcaption', { class: 'legend' }, SEGMENTS.slice().reverse().map((s) =>
+    h('figcaption', { class: 'legend' }, segments.slice().reverse().map((s) =>
       h('span', { class: 'legend-item' }, h('span', { class: `swatch seg-${s.tone}`, 'aria-hidden': 'true' }), s.label))));
 }

@@ -1,11 +1,17 @@
-// Time left from how fast the percentage moved over the last half minute: robust to phases of
-// different speeds, and honest ("estimating…") until there is movement to measure.
+// Time left from how fast the percentage moved over the last half minute, within the current phase
+// (the phases move the percentage at very different speeds: extracting and transforming take it to
+// 45 % in moments), and honest ("estimating…") until there is movement to measure.
 import { duration } from '../format.js';
 
 const WINDOW_MS = 30_000;
 
 export class EtaEstimator {
   #samples = [];
+
+  /** Forgets what was measured: a new phase, or a gap in the samples. */
+  reset() {
+    this.#samples = [];
+  }
 
   add(percent, now = Date.now()) {
     this.#samples.push({ t: now, p: percent });

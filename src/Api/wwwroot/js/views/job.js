@@ -26,6 +26,7 @@ export function renderJob(main, jobId) {
   const eta = h('dd');
   const batches = h('dd');
   const counters = new Map(COUNTERS.map(([key]) => [key, h('dd', { class: 'num' })]));
+  const counterLabels = new Map(COUNTERS.map(([key, label]) => [key, h('dt', {}, label)]));
   const timeline = h('ol', { class: 'timeline' });
   const details = h('dl', { class: 'details' });
   const error = h('div', { class: 'alert alert-bad', role: 'alert', hidden: true });
@@ -54,33 +55,43 @@ export function renderJob(main, jobId) {
           h('div', {}, h('dt', {}, 'Records/s'), rate),
           h('div', {}, etaLabel, eta),
           h('div', {}, h('dt', {}, 'Batches'), batches)),
-        h('dl', { class: 'counters' }, COUNTERS.map(([key, label]) => h('div', {}, h('dt', {}, label), counters.get(key))))),
+        h('dl', { class: 'counters' }, COUNTERS.map(([key]) => h('div', {}, counterLabels.get(key), counters.get(key))))),
       h('section', { class: 'panel', 'aria-labelledby': 'timeline-heading' },
         h('h2', { id: 'timeline-heading' }, 'Timeline'), timeline)),
     h('section', { class: 'panel', 'aria-labelledby': 'details-heading' }, h('h2', { id: 'details-heading' }, 'Job'), details),
     reportArea);
 
+  let confirming = false;
   const drawActions = (job) => {
+    // An open confirmation stays until it is answered (a phase change must not pull it from under the pointer).
+    if (confirming && !isFinal(job.status)) return;
+    confirming = false;
     actions.replaceChildren();
     if (!user()?.isAdmin || isFinal(job.status)) return;
     if (cancelRequested) {
-      actions.append(h('p', { class: 'hint', role: 'status' }, 'Cancel requested: the job stops at its next batch boundary.'));
-      return;
+      const note = h('p', { class: 'hint', role: 'status', tabindex: -1 }, 'Cancel requested: the job stops at its next batch boundary.');
+      actions.append(note);
+      return note;
     }
     const ask = h('button', { type: 'button', class: 'button button-danger' }, 'Cancel job');
     ask.addEventListener('click', () => {
       const confirm = h('button', { type: 'button', class: 'button button-danger' }, 'Yes, cancel the job');
       const keep = h('button', { type: 'button', class: 'button button-quiet' }, 'Keep it running');
       const box = h('div', { class: 'confirm', role: 'group', 'aria-label': 'Confirm cancel' },
-        h('span', {}, 'Stop this job at its next batch boundary?'), confirm, keep);
-      keep.addEventListener('click', () => { drawActions(latest); actions.querySelector('button')?.focus(); });
+        h('span', {}, 'Stop this job at its next batch boundary? Anything it has loaded stays in the targets, unverified.'), confirm, keep);
+      const dismiss = () => { confirming = false; drawActions(latest); actions.querySelector('button')?.focus(); };
+      keep.addEventListener('click', dismiss);
+      box.addEventListener('keydown', (event) => { if (event.key === 'Escape') dismiss(); });
+      confirming = true;
       confirm.addEventListener('click', async () => {
         confirm.disabled = true;
         try {
           await cancelJob(jobId);
           cancelRequested = true;
-          drawActions(latest);
+          confirming = false;
+          drawActions(latest)?.focus();
         } catch (e) {
+          confirming = false;
           actions.replaceChildren(errorPanel(e, 'Could not cancel'));
         }
       });
@@ -95,11 +106,15 @@ export function renderJob(main, jobId) {
     const p = job.progress;
     updateBadge(badge, job.status);
     dry.hidden = !job.dryRun;
+    // A dry run writes nothing: its figures are what would be loaded and verified.
+    setText(counterLabels.get('recordsLoaded'), job.dryRun ? 'Would load' : 'Loaded');
+    setText(counterLabels.get('recordsVerified'), job.dryRun ? 'Would verify' : 'Verified');
     setProgress(bar, p.percent, isFinal(job.status) ? job.status : 'running');
     setText(pct, percent(p.percent));
     for (const [key] of COUNTERS) setText(counters.get(key), num(p[key]));
     setText(batches, p.batchesTotal ? `${num(p.batchesCompleted)} of ${num(p.batchesTotal)}` : '—');
     setText(rate, p.recordsPerSecond > 0 ? num(Math.round(p.recordsPerSecond)) : '—');
+    if (job.status !== lastStatus) estimator.reset();
     estimator.add(p.percent);
     setText(etaLabel, isFinal(job.status) ? 'Took' : 'Time left');
     setText(eta, isFinal(job.status) ? duration(elapsed(job)) : estimator.text());
@@ -128,7 +143,10 @@ export function renderJob(main, jobId) {
       return isFinal(job.status) && job.validationReportUrl ? 0 : 1000;
     } catch (e) {
       if (e.name === 'AbortError') throw e;
-      problem.replaceChildren(errorPanel(e, e.status === 404 ? 'No such job' : 'Could not load the job'));
+      problem.replaceChildren(errorPanel(e, e.status === 404 ? 'No such job' : 'Could not load the job', { retrying: e.status !== 404 }));
+      // An estimate from before the outage would stand still on screen: start measuring again.
+      estimator.reset();
+      if (!isFinal(latest?.status)) setText(eta, estimator.text());
       return e.status === 404 ? 0 : 3000;
     }
   };

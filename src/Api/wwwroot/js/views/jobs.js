@@ -13,7 +13,12 @@ export function renderJobList(main, { status }) {
   const filter = h('select', { id: 'status-filter', name: 'status' },
     h('option', { value: '' }, 'All statuses'),
     STATUSES.map((s) => h('option', { value: s, selected: s === status }, statusLabel(s))));
-  filter.addEventListener('change', () => { location.hash = filter.value ? `#/?status=${encodeURIComponent(filter.value)}` : '#/'; });
+  // The filter is in the URL (Back, reload, links keep it); changing it keeps focus on the select, so the arrow
+  // keys step through the statuses as in any select.
+  filter.addEventListener('change', () => {
+    sessionStorage.setItem('focus-after-render', 'status-filter');
+    location.hash = filter.value ? `#/?status=${encodeURIComponent(filter.value)}` : '#/';
+  });
 
   const body = h('tbody');
   const table = h('table', { class: 'table cards jobs-table' },
@@ -41,7 +46,7 @@ export function renderJobList(main, { status }) {
       return page.items.some((j) => !isFinal(j.status)) ? 1000 : 5000;
     } catch (error) {
       if (error.name === 'AbortError') throw error;
-      problem.replaceChildren(errorPanel(error, 'Could not load the jobs'));
+      problem.replaceChildren(errorPanel(error, 'Could not load the jobs', { retrying: error.status !== 400 }));
       return 3000;
     }
   };
@@ -110,7 +115,7 @@ function updateRow(row, job) {
   setProgress(row.bar, p.percent, isFinal(job.status) ? job.status : 'running');
   setText(row.pct, percent(p.percent));
   setText(row.cells.read, num(p.recordsRead));
-  setText(row.cells.loaded, num(p.recordsLoaded));
+  setText(row.cells.loaded, job.dryRun ? `${num(p.recordsLoaded)} (would)` : num(p.recordsLoaded));
   setText(row.cells.rejected, num(p.recordsRejected));
   setText(row.when, ago(job.submittedAt));
   row.when.title = new Date(job.submittedAt).toISOString();

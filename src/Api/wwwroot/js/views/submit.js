@@ -140,6 +140,7 @@ export function renderSubmit(main, { onSubmitted }) {
       onSubmitted(accepted.jobId);
     } catch (error) {
       if (error.status === 429) showErrors({}, `Too many submissions: ${error.problem.detail ?? ''}`);
+      else if (error.status === 0) showErrors({}, 'The service did not answer, so the job may or may not have been created. Submitting this form again is safe: it reuses its idempotency key, so it cannot create a second job.');
       else showErrors(error.errors ?? {}, error.problem?.detail ?? error.message);
     } finally {
       submit.disabled = false;
