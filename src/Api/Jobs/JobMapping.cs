@@ -26,7 +26,7 @@ internal static class JobMapping
             s.HasReport ? ReportUrl(s.JobId) : null,
             s.Error, s.SubmittedBy,
             s.History.Select(h => new StatusChangeResponse(h.Status.ToWire(), h.At)).ToList(),
-            s.Host);
+            s.Host, s.WaitingFor);
     }
 
     public static ReportResponse ToResponse(this MigrationReport r) => new(

@@ -35,7 +35,12 @@ public sealed record ProgressResponse(
 /// <summary>One status the job passed through.</summary>
 public sealed record StatusChangeResponse(string Status, DateTimeOffset At);
 
-/// <summary>A job's details (step 6: status, progress, validationReportUrl).</summary>
+/// <summary>
+/// A job's details (step 6: status, progress, validationReportUrl). <c>host</c>: the silo running it; <c>waitingFor</c>:
+/// while set, the job has transformed its data and waits for this earlier job, whose data overlaps (the same merchants
+/// and data types), to finish before it loads, so the later job's data wins per key. Both are left out when there is
+/// nothing to say.
+/// </summary>
 public sealed record JobResponse(
     Guid JobId,
     string Status,
@@ -51,7 +56,8 @@ public sealed record JobResponse(
     string? Error,
     string? SubmittedBy,
     IReadOnlyList<StatusChangeResponse> History,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Host);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Host,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? WaitingFor);
 
 /// <summary>A page of jobs, newest first.</summary>
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);

@@ -34,4 +34,5 @@ public sealed record JobSnapshot(
     [property: Id(8)] string? Error,
     [property: Id(9)] string? SubmittedBy,
     [property: Id(10)] IReadOnlyList<StatusChange> History,
-    [property: Id(11)] string? Host = null);
+    [property: Id(11)] string? Host = null,
+    [property: Id(12)] Guid? WaitingFor = null);

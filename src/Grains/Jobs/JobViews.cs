@@ -6,7 +6,7 @@ namespace AdManager.Grains.Jobs;
 /// <summary>Builds what the outside sees of a job: the snapshot (step 6) and the final report.</summary>
 internal static class JobViews
 {
-    public static JobSnapshot Snapshot(Guid jobId, JobState s, double percent, long liveRead, string host)
+    public static JobSnapshot Snapshot(Guid jobId, JobState s, double percent, long liveRead, string host, Guid? waitingFor = null)
     {
         var entities = s.Entities.Values;
         var read = entities.Sum(e => e.Read) + liveRead;
@@ -27,7 +27,8 @@ internal static class JobViews
             BatchesCompleted: entities.Sum(e => e.BatchesCompleted),
             RecordsPerSecond: Math.Round(Rate(s, read), 1));
         return new JobSnapshot(jobId, s.Status, s.Config!, progress, s.SubmittedAt, s.UpdatedAt, s.CompletedAt,
-            s.Report is not null && s.Status.IsFinal(), s.Error, s.SubmittedBy, s.History.ToList(), s.Status.IsRunning() ? host : null);
+            s.Report is not null && s.Status.IsFinal(), s.Error, s.SubmittedBy, s.History.ToList(), s.Status.IsRunning() ? host : null,
+            s.Status.IsRunning() ? waitingFor : null);
     }
 
     /// <summary>Records per second of the current phase: reading while extracting, writing while loading, overall once final.</summary>

@@ -200,19 +200,26 @@ public sealed partial class MigrationJobGrain
     private async Task<(bool Proceed, bool Waited)> WaitForEarlierJobsAsync(CancellationToken ct)
     {
         Guid? waitingFor = null;
-        while (await index.EarlierOverlappingAsync(JobId, state.State.Config!, ct) is { } earlier)
+        try
         {
-            if (earlier != waitingFor) JobLog.WaitingForEarlierJob(logger, JobId, earlier);
-            waitingFor = earlier;
-            if (state.State.CancelRequested)
+            while (await index.EarlierOverlappingAsync(JobId, state.State.Config!, ct) is { } earlier)
             {
-                await FinishCancelledAsync(nothingWritten: true);
-                return (false, true);
+                if (earlier != waitingFor) JobLog.WaitingForEarlierJob(logger, JobId, earlier);
+                waitingFor = _waitingFor = earlier;
+                if (state.State.CancelRequested)
+                {
+                    await FinishCancelledAsync(nothingWritten: true);
+                    return (false, true);
+                }
+                this.DelayDeactivation(TimeSpan.FromMinutes(10));
+                await Task.Delay(options.Value.OverlapPollInterval, ct);
             }
-            this.DelayDeactivation(TimeSpan.FromMinutes(10));
-            await Task.Delay(options.Value.OverlapPollInterval, ct);
+            return (true, waitingFor is not null);
         }
-        return (true, waitingFor is not null);
+        finally
+        {
+            _waitingFor = null;
+        }
     }
 
     /// <summary>The time stamped on every loaded record; microsecond precision, so what PostgreSQL stores is exactly what DynamoDB gets.</summary>

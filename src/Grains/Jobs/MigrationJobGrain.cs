@@ -36,6 +36,10 @@ public sealed partial class MigrationJobGrain(
     // next check (every 4,096 records), or the read-back's requests in flight.
     private CancellationTokenSource? _cancelWork;
 
+    // The earlier job with overlapping data this one waits for before loading (shown to readers; not stored: a resumed
+    // job looks again).
+    private Guid? _waitingFor;
+
     // Progress as of the last successful write: what a reader sees never runs ahead of what is durable,
     // so after a failover or a return to the checkpoint the percentage cannot go down.
     private double _durablePercent;
@@ -225,5 +229,6 @@ public sealed partial class MigrationJobGrain(
     }
 
     private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State,
-        state.State.Status is JobStatus.Completed or JobStatus.CompletedWithErrors ? 100 : _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName);
+        state.State.Status is JobStatus.Completed or JobStatus.CompletedWithErrors ? 100 : _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName,
+        _waitingFor);
 }

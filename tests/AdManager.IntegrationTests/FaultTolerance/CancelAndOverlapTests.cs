@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AdManager.IntegrationTests.Infrastructure;
 
 namespace AdManager.IntegrationTests.FaultTolerance;
@@ -42,9 +43,19 @@ public sealed class CancelAndOverlapTests(TestStack stack)
         await using var host = new MigrationHost(stack, "overlap-" + prefix, new Dictionary<string, string?> { ["Jobs:MaxBatchesPerSecond"] = "20" });
         var api = new JobsClient(host.CreateClient());
 
-        var first = await api.SubmitAsync(older.Request(batchSize: 50));
+        var first = await api.SubmitAsync(older.Request(batchSize: 5));
         var second = await api.SubmitAsync(newer.Request(batchSize: 25));
+        // While the first loads (120 batches at 20 a second), the second says whom it waits for.
+        JsonNode? waiting = null;
+        for (var until = DateTime.UtcNow.AddSeconds(30); waiting is null && DateTime.UtcNow < until; await Task.Delay(50))
+        {
+            var job = await api.GetAsync(second);
+            if (job["waitingFor"] is { } earlier) waiting = earlier;
+            else if (job["status"]!.GetValue<string>() is not ("Submitted" or "InProgress:Extracting" or "InProgress:Transforming" or "InProgress:Loading")) break;
+        }
+        Assert.Equal(first.ToString(), waiting?.GetValue<string>());
         var (secondJob, _) = await api.WaitForFinalAsync(second, TimeSpan.FromSeconds(120));
+        Assert.Null(secondJob["waitingFor"]);
         var (firstJob, _) = await api.WaitForFinalAsync(first);
 
         Assert.Equal("Completed", firstJob["status"]!.GetValue<string>());

@@ -30,6 +30,7 @@ export function renderJob(main, jobId) {
   const timeline = h('ol', { class: 'timeline' });
   const details = h('dl', { class: 'details' });
   const error = h('div', { class: 'alert alert-bad', role: 'alert', hidden: true });
+  const waiting = h('p', { class: 'alert', role: 'status', hidden: true });
   const reportArea = h('div');
   const actions = h('div', { class: 'job-actions' });
   const estimator = new EtaEstimator();
@@ -46,7 +47,7 @@ export function renderJob(main, jobId) {
       h('h1', { tabindex: -1, dataset: { title: `Job ${shortId(jobId)}` } }, `Job ${shortId(jobId)}`, ' ', badge, ' ', dry),
       actions),
     announcer, problem, content);
-  content.append(error,
+  content.append(error, waiting,
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel', 'aria-labelledby': 'progress-heading' },
         h('h2', { id: 'progress-heading' }, 'Progress'),
@@ -119,6 +120,14 @@ export function renderJob(main, jobId) {
     setText(etaLabel, isFinal(job.status) ? 'Took' : 'Time left');
     setText(eta, isFinal(job.status) ? duration(elapsed(job)) : estimator.text());
     renderTimeline(timeline, job);
+    // Transformed and held back: an earlier job with the same merchants and data types must finish loading first.
+    waiting.hidden = !job.waitingFor;
+    if (job.waitingFor && waiting.dataset.jobId !== job.waitingFor) {
+      waiting.dataset.jobId = job.waitingFor;
+      waiting.replaceChildren('Waiting for ', h('a', { href: `#/jobs/${job.waitingFor}` }, `job ${shortId(job.waitingFor)}`),
+        ' to finish: its data overlaps this job\'s (the same merchants and data types), and the later job\'s data must win, so this job loads after it.');
+    }
+    if (job.waitingFor) setText(eta, 'after the earlier job');
     error.hidden = !job.error;
     if (job.error) error.replaceChildren(h('strong', {}, 'Error: '), job.error);
     if (job.status !== lastStatus) {
