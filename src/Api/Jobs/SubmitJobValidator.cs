@@ -61,7 +61,7 @@ public sealed partial class SubmitJobValidator(FileSourceGuard files)
             {
                 if (id is null || !IdPattern().IsMatch(id))
                 {
-                    Add("scope.merchantIds", "each merchant id must be 1-64 of A-Z a-z 0-9 _ . -");
+                    Add("scope.merchantIds", $"merchant id {(id is null ? "null" : $"'{Shorten(id)}'")} is not 1-64 of A-Z a-z 0-9 _ . -");
                     break;
                 }
             }

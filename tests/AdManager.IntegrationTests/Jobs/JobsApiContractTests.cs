@@ -94,6 +94,14 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_invalid_merchant_id_is_named_in_its_message()
+    {
+        using var response = await _api.PostAsync("""{"source":{"kind":"file","location":"/tmp"},"scope":{"merchantIds":["m-1","m 2","m-3"]}}""");
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains("'m 2'", problem["errors"]!["scope.merchantIds"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Invalid_requests_create_no_job()
     {
         var before = await JobCountAsync();

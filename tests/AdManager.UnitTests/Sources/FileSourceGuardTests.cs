@@ -46,6 +46,8 @@ public sealed class FileSourceGuardTests : IDisposable
         try
         {
             Assert.Contains("outside", Guard(_root.FullName).Problem(sibling.FullName));
+            // Named, so an administrator knows where exports go.
+            Assert.Contains($"({_root.FullName})", Guard(_root.FullName).Problem(sibling.FullName));
         }
         finally
         {

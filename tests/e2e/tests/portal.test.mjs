@@ -93,6 +93,8 @@ describe('admin portal', { timeout: 240_000 }, () => {
     await page.locator('#rejections-status', { hasText: 'matching' }).waitFor();
     const entities = await page.locator('.rejections-table tbody td[data-label="Entity"]').allTextContents();
     assert.deepEqual(entities, ['products']);
+    // The total of a filtered list is the report's own count for it.
+    assert.equal(await page.locator('#rejections-status').textContent(), `Showing 1–${entities.length} of ${entities.length} matching.`);
     await page.getByLabel('Reason', { exact: true }).selectOption('invalid_value:gtin');
     await page.locator('.rejections-table tbody td[data-label="Reason"]', { hasText: 'invalid_value:gtin' }).waitFor();
     assert.match(await page.locator('.rejections-table tbody td[data-label="Detail"]').textContent(), /check digit/);

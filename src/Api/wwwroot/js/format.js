@@ -36,7 +36,9 @@ export const num = (n) => numbers.format(n ?? 0);
 
 export function percent(p) {
   const value = p ?? 0;
-  return `${value >= 100 || value === 0 ? value.toFixed(0) : value.toFixed(1)} %`;
+  if (value >= 100 || value === 0) return `${value.toFixed(0)} %`;
+  // Truncated, not rounded: 99.96 is not yet 100.
+  return `${(Math.floor(value * 10) / 10).toFixed(1)} %`;
 }
 
 const dates = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });

@@ -36,7 +36,10 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
         var roots = Roots();
         if (roots.Count == 0) return null;
         var target = Canonical(location);
-        return roots.Any(root => IsUnder(target, root)) ? null : "location is outside the allowed source roots";
+        if (roots.Any(root => IsUnder(target, root))) return null;
+        // Named as configured, so an administrator knows where exports go (only admins may submit).
+        var named = options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).ToList();
+        return $"location is outside the allowed source roots ({string.Join(", ", named.Take(5))}{(named.Count > 5 ? ", ..." : "")})";
     }
 
     private List<string> Roots() => options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(Canonical).ToList();

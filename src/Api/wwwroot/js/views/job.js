@@ -117,7 +117,7 @@ export function renderJob(main, jobId) {
     setText(rate, p.recordsPerSecond > 0 ? num(Math.round(p.recordsPerSecond)) : '—');
     if (job.status !== lastStatus) estimator.reset();
     estimator.add(p.percent);
-    setText(etaLabel, isFinal(job.status) ? 'Took' : 'Time left');
+    setText(etaLabel, isFinal(job.status) ? 'Took (since submitted)' : 'Time left');
     setText(eta, isFinal(job.status) ? duration(elapsed(job)) : estimator.text());
     renderTimeline(timeline, job);
     // Transformed and held back: an earlier job with the same merchants and data types must finish loading first.
@@ -133,6 +133,8 @@ export function renderJob(main, jobId) {
     if (job.status !== lastStatus) {
       if (lastStatus !== null) setText(announcer, `Status: ${statusLabel(job.status)}`);
       lastStatus = job.status;
+      // "Job submitted, this page follows it" has done its work once the job is final (above a failure it misleads).
+      if (isFinal(job.status)) document.querySelector('.flash-area .flash-ok')?.remove();
       drawActions(job);
       drawDetails(details, job);
     }
@@ -172,6 +174,14 @@ function elapsed(job) {
   return (new Date(job.completedAt ?? job.updatedAt) - new Date(start)) / 1000;
 }
 
+/** The scope's merchants: all of them, the first 20 in view and the rest one click away. */
+function merchants(ids) {
+  if (!ids.length) return 'all';
+  const list = (part) => part.map((id, i) => [i ? ', ' : '', h('code', {}, id)]).flat();
+  if (ids.length <= 20) return list(ids);
+  return [...list(ids.slice(0, 20)), ' ', h('details', { class: 'more' }, h('summary', {}, `and ${num(ids.length - 20)} more`), ...list(ids.slice(20)))];
+}
+
 function drawDetails(dl, job) {
   const s = job.source;
   const row = (term, ...value) => [h('dt', {}, term), h('dd', {}, ...value)];
@@ -180,7 +190,7 @@ function drawDetails(dl, job) {
     ...row('Source', s.kind === 'file'
       ? ['Export files in ', h('code', {}, s.location)]
       : ['PostgreSQL, schema ', h('code', {}, s.schema ?? 'legacy'), ', credentials ', h('code', {}, s.credentialsRef)]),
-    ...row('Merchants', job.scope.merchantIds.length ? job.scope.merchantIds.slice(0, 20).join(', ') + (job.scope.merchantIds.length > 20 ? ` and ${num(job.scope.merchantIds.length - 20)} more` : '') : 'all'),
+    ...row('Merchants', merchants(job.scope.merchantIds)),
     ...row('Data types', job.scope.dataTypes.join(', ')),
     ...row('Options', `batch size ${num(job.options?.batchSize)}, reject ratio up to ${job.options?.maxRejectedRatio}${job.dryRun ? ', dry run' : ''}`),
     ...row('Submitted', dateTime(job.submittedAt), job.submittedBy ? ` by ${job.submittedBy}` : ''),

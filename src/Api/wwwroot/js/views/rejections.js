@@ -9,6 +9,10 @@ const PAGE_SIZE = 25;
 export function renderRejections(area, report) {
   const entities = Object.entries(report.entities);
   const total = entities.reduce((sum, [, e]) => sum + e.rejected, 0);
+  /** How many rejections the filters match, from the report's own counts. */
+  const matching = () => entities
+    .filter(([name]) => !entity.value || name === entity.value)
+    .reduce((sum, [, e]) => sum + (reason.value ? e.rejectedByReason?.[reason.value] ?? 0 : e.rejected), 0);
   let controller = null;
   const cursors = [null];
   let next = null;
@@ -55,7 +59,7 @@ export function renderRejections(area, report) {
       table.hidden = page.items.length === 0;
       const first = (cursors.length - 1) * PAGE_SIZE;
       setText(status, page.items.length
-        ? `Showing ${num(first + 1)}–${num(first + page.items.length)}${entity.value || reason.value ? ' of the matching rejections' : ` of ${num(total)}`}.`
+        ? `Showing ${num(first + 1)}–${num(first + page.items.length)} of ${num(matching())}${entity.value || reason.value ? ' matching' : ''}.`
         : 'No rejections match these filters.');
       previous.disabled = cursors.length === 1;
       following.disabled = !next;
