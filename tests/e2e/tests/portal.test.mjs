@@ -169,6 +169,17 @@ describe('admin portal', { timeout: 240_000 }, () => {
     await page.keyboard.press('ArrowDown');
     assert.equal(await page.getByLabel('Status', { exact: true }).inputValue(), 'InProgress:Extracting');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'status-filter');
+    // Two changes before the first re-render (fast keys on a slow machine): the focus survives both renders.
+    await page.evaluate(() => {
+      const select = document.getElementById('status-filter');
+      for (const value of ['InProgress:Transforming', 'InProgress:Loading']) {
+        select.value = value;
+        select.dispatchEvent(new Event('change'));
+      }
+    });
+    await page.waitForFunction(() => document.getElementById('status-filter')?.value === 'InProgress:Loading' && location.hash.endsWith('Loading'));
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'status-filter');
     await page.getByLabel('Status', { exact: true }).selectOption('');
 
     // A fresh load: the first Tab reaches the skip link, which moves focus to the content.

@@ -48,6 +48,10 @@ function renderShell(current) {
 }
 
 function render({ focus = true } = {}) {
+  // A control marked data-keep-focus that had the focus (the status filter, which changes the route itself) has it
+  // again in the new view, so the arrow keys step through it, however quickly the renders follow each other.
+  const active = document.activeElement;
+  const keep = active?.dataset?.keepFocus && active.id ? active.id : null;
   dispose?.();
   dispose = null;
   const current = route();
@@ -65,9 +69,6 @@ function render({ focus = true } = {}) {
   }
   const heading = main.querySelector('h1');
   document.title = `${heading?.dataset.title ?? heading?.textContent ?? 'Data migration'} · AdManager admin`;
-  // A control that changed the route itself (the status filter) keeps the focus; any other route change moves it to the heading.
-  const keep = sessionStorage.getItem('focus-after-render');
-  sessionStorage.removeItem('focus-after-render');
   const control = keep ? document.getElementById(keep) : null;
   if (control) control.focus();
   else if (focus) (heading ?? main).focus({ preventScroll: false });

@@ -10,15 +10,12 @@ const PAGE_SIZE = 20;
 export function renderJobList(main, { status }) {
   const cursors = [null];                      // cursors[i] opens page i; going back pops
   const rows = new Map();                      // jobId -> row parts, so live updates keep focus and selection
-  const filter = h('select', { id: 'status-filter', name: 'status' },
+  const filter = h('select', { id: 'status-filter', name: 'status', dataset: { keepFocus: 'true' } },
     h('option', { value: '' }, 'All statuses'),
     STATUSES.map((s) => h('option', { value: s, selected: s === status }, statusLabel(s))));
-  // The filter is in the URL (Back, reload, links keep it); changing it keeps focus on the select, so the arrow
-  // keys step through the statuses as in any select.
-  filter.addEventListener('change', () => {
-    sessionStorage.setItem('focus-after-render', 'status-filter');
-    location.hash = filter.value ? `#/?status=${encodeURIComponent(filter.value)}` : '#/';
-  });
+  // The filter is in the URL (Back, reload, links keep it); changing it keeps the focus on it (data-keep-focus),
+  // so the arrow keys step through the statuses as in any select.
+  filter.addEventListener('change', () => { location.hash = filter.value ? `#/?status=${encodeURIComponent(filter.value)}` : '#/'; });
 
   const body = h('tbody');
   const table = h('table', { class: 'table cards jobs-table' },
