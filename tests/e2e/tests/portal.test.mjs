@@ -224,4 +224,34 @@ describe('admin portal', { timeout: 240_000 }, () => {
     assert.deepEqual(errors, []);
     await close();
   });
+  test('the job list keeps its page in the address: Back from a job opened on page 2 returns to page 2', async () => {
+    // Enough jobs for a second page (20 a page): dry runs of the sample export, straight through the API.
+    for (let i = 0; i < 21; i++) {
+      const response = await fetch(new URL("/admin/data-migration/jobs", stack.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${stack.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ source: { kind: 'file', location: stack.sampleExport }, options: { dryRun: true } }),
+      });
+      assert.equal(response.status, 202);
+    }
+    const { page, errors, close } = await openPage(browser);
+    await signIn(page);
+    await page.locator('.jobs-table tbody tr').first().waitFor();
+    await page.getByRole('button', { name: 'Older →' }).click();
+    await page.getByText('Page 2').waitFor();
+    assert.match(page.url(), /#\/\?page=2$/);
+    assert.match(await page.evaluate(() => document.activeElement.id), /^jobs-(older|newer)$/, 'the focus stays on the pager');
+    const first = await page.locator('.jobs-table tbody tr a').first().textContent();
+
+    await page.locator('.jobs-table tbody tr a').first().click();
+    await page.getByRole('heading', { name: /^Job …/ }).waitFor();
+    await page.goBack();
+    await page.getByText('Page 2').waitFor();
+    assert.equal(await page.locator('.jobs-table tbody tr a').first().textContent(), first);
+    await page.getByRole('button', { name: '← Newer' }).click();
+    await page.getByText('Page 1').waitFor();
+    assert.match(page.url(), /#\/$/);
+    assert.deepEqual(errors, []);
+    await close();
+  });
 });

@@ -30,7 +30,7 @@ function route() {
   const job = path.match(/^\/jobs\/([0-9a-fA-F-]{36})$/);
   if (job) return { name: 'job', id: job[1] };
   if (path === '/new') return { name: 'new' };
-  return { name: 'jobs', status: params.get('status') ?? '' };
+  return { name: 'jobs', status: params.get('status') ?? '', page: Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1) };
 }
 
 function renderShell(current) {
@@ -65,7 +65,7 @@ function render({ focus = true } = {}) {
   } else if (current.name === 'new') {
     dispose = renderSubmit(main, { onSubmitted: (jobId) => { flash('Job submitted. It starts within a second or two; this page follows it live.'); location.hash = `#/jobs/${jobId}`; } });
   } else {
-    dispose = renderJobList(main, { status: current.status });
+    dispose = renderJobList(main, { status: current.status, page: current.page });
   }
   const heading = main.querySelector('h1');
   document.title = `${heading?.dataset.title ?? heading?.textContent ?? 'Data migration'} · AdManager admin`;

@@ -7,15 +7,31 @@ import { errorPanel, statusBadge, updateBadge } from './badges.js';
 
 const PAGE_SIZE = 20;
 
-export function renderJobList(main, { status }) {
-  const cursors = [null];                      // cursors[i] opens page i; going back pops
+/** The list's address: the filter and the page (so Back from a job returns to the page it was opened from). */
+const listHash = (status, page) => {
+  const query = new URLSearchParams();
+  if (status) query.set('status', status);
+  if (page > 1) query.set('page', String(page));
+  return query.size ? `#/?${query}` : '#/';
+};
+
+/** The cursors that open each page of a filter's list, kept for the tab: a page number in the URL needs them. */
+const pagesKey = (status) => `job-pages:${status}`;
+
+/** The pager button to focus once the page a pager button asked for is drawn (the view is rebuilt in between). */
+let pagerFocus = null;
+
+export function renderJobList(main, { status, page = 1 }) {
+  const saved = JSON.parse(sessionStorage.getItem(pagesKey(status)) ?? '[null]');
+  // cursors[i] opens page i + 1; without the cursors for the page asked for (a new tab), the list starts at page 1.
+  const cursors = page > 1 && Array.isArray(saved) && saved.length >= page ? saved.slice(0, page) : [null];
   const rows = new Map();                      // jobId -> row parts, so live updates keep focus and selection
   const filter = h('select', { id: 'status-filter', name: 'status', dataset: { keepFocus: 'true' } },
     h('option', { value: '' }, 'All statuses'),
     STATUSES.map((s) => h('option', { value: s, selected: s === status }, statusLabel(s))));
   // The filter is in the URL (Back, reload, links keep it); changing it keeps the focus on it (data-keep-focus),
   // so the arrow keys step through the statuses as in any select.
-  filter.addEventListener('change', () => { location.hash = filter.value ? `#/?status=${encodeURIComponent(filter.value)}` : '#/'; });
+  filter.addEventListener('change', () => { location.hash = listHash(filter.value, 1); });
 
   const body = h('tbody');
   const table = h('table', { class: 'table cards jobs-table' },
@@ -27,8 +43,8 @@ export function renderJobList(main, { status }) {
     body);
   const empty = h('p', { class: 'empty', hidden: true });
   const problem = h('div');
-  const newer = h('button', { type: 'button', class: 'button button-quiet', disabled: true }, '← Newer');
-  const older = h('button', { type: 'button', class: 'button button-quiet', disabled: true }, 'Older →');
+  const newer = h('button', { type: 'button', class: 'button button-quiet', disabled: true, id: 'jobs-newer' }, '← Newer');
+  const older = h('button', { type: 'button', class: 'button button-quiet', disabled: true, id: 'jobs-older' }, 'Older →');
   const pageInfo = h('span', { class: 'hint', 'aria-live': 'polite' });
   let next = null;
   let stop = null;
@@ -65,16 +81,21 @@ export function renderJobList(main, { status }) {
     newer.disabled = cursors.length === 1;
     older.disabled = !next;
     setText(pageInfo, jobs.length ? `Page ${cursors.length}` : '');
+    if (pagerFocus) {
+      // The button pressed, or on the last (first) page, where it is disabled, the other one.
+      const wanted = pagerFocus === older.id ? [older, newer] : [newer, older];
+      pagerFocus = null;
+      wanted.find((button) => !button.disabled)?.focus();
+    }
   };
 
-  const restart = () => {
-    stop?.();
-    for (const row of rows.values()) row.tr.remove();
-    rows.clear();
-    stop = poll(load, 1000);
+  const go = (pages, button) => {
+    sessionStorage.setItem(pagesKey(status), JSON.stringify(pages));
+    pagerFocus = button.id;
+    location.hash = listHash(status, pages.length);
   };
-  older.addEventListener('click', () => { cursors.push(next); restart(); });
-  newer.addEventListener('click', () => { cursors.pop(); restart(); });
+  older.addEventListener('click', () => go([...cursors, next], older));
+  newer.addEventListener('click', () => go(cursors.slice(0, -1), newer));
 
   main.append(
     h('div', { class: 'page-head' },
