@@ -31,8 +31,8 @@ public static class ApiHostingExtensions
             // The answers the framework gives on its own (no endpoint, wrong method, not JSON) say what to do instead.
             context.ProblemDetails.Detail ??= http.Response.StatusCode switch
             {
-                StatusCodes.Status404NotFound => $"Nothing is served at {Shorten(http.Request.Path)}; the API is under {JobsApi.Prefix} (see /swagger).",
-                StatusCodes.Status405MethodNotAllowed => $"{Shorten(http.Request.Method)} is not allowed on {Shorten(http.Request.Path)}"
+                StatusCodes.Status404NotFound => $"Nothing is served at {Problems.Clip(http.Request.Path.ToString(), 200)}; the API is under {JobsApi.Prefix} (see /swagger).",
+                StatusCodes.Status405MethodNotAllowed => $"{Problems.Clip(http.Request.Method, 200)} is not allowed on {Problems.Clip(http.Request.Path.ToString(), 200)}"
                     + (http.Response.Headers.Allow.Count > 0 ? $"; it answers {http.Response.Headers.Allow}." : "."),
                 StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON, sent as Content-Type: application/json.",
                 _ => null,
@@ -64,8 +64,6 @@ public static class ApiHostingExtensions
         });
         return builder;
     }
-
-    private static string Shorten(string? text) => text is null ? "" : text.Length <= 200 ? text : text[..200] + "...";
 
     public static WebApplication UseMigrationApi(this WebApplication app)
     {

@@ -163,11 +163,11 @@ public static partial class JobsApi
     }
 
     private static IResult NotAJobRequest(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
-        detail: "The request body does not fit a job request: " + RequestShape.Describe(errors) + ".",
+        detail: "The request body does not fit a job request: " + Problems.Describe(errors) + ".",
         title: "Invalid job request");
 
     private static IResult InvalidQuery(Dictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors,
-        detail: "Invalid query parameters: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")) + ".",
+        detail: "Invalid query parameters: " + Problems.Describe(errors) + ".",
         title: "Invalid query");
 
     private static IResult Accepted(Guid jobId, JobStatus status) =>

@@ -24,17 +24,13 @@ internal static class RequestShape
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }
 
-    /// <summary>One line naming every field of <paramref name="errors"/>, for a problem's <c>detail</c>.</summary>
-    public static string Describe(IReadOnlyDictionary<string, string[]> errors) =>
-        string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
-
     private static void CheckObject(JsonElement json, Type type, string path, Dictionary<string, List<string>> errors)
     {
         var properties = Properties(type);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in json.EnumerateObject())
         {
-            var field = Shorten(path.Length == 0 ? member.Name : $"{path}.{member.Name}");
+            var field = Problems.Clip(path.Length == 0 ? member.Name : $"{path}.{member.Name}", 100);
             if (!properties.TryGetValue(member.Name, out var property))
             {
                 Add(errors, field, $"is not a field here; expected {string.Join(", ", properties.Keys)}");
@@ -111,8 +107,6 @@ internal static class RequestShape
         if (errors.TryGetValue(field, out var messages)) messages.Add(message);
         else if (errors.Count < MaxFields) errors[field] = [message];
     }
-
-    private static string Shorten(string field) => field.Length <= 100 ? field : field[..100] + "...";
 
     private static string Kind(JsonElement value) => value.ValueKind switch
     {

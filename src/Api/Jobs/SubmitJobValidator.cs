@@ -86,5 +86,5 @@ public sealed partial class SubmitJobValidator(FileSourceGuard files)
         return (new JobConfig(source!, scope, new JobOptions(batchSize, request.Options?.DryRun ?? false, ratio)), []);
     }
 
-    private static string Shorten(string? value) => value is null ? "null" : value.Length <= 40 ? value : value[..40] + "...";
+    private static string Shorten(string? value) => value is null ? "null" : Problems.Clip(value, 40);
 }
