@@ -44,6 +44,9 @@ public static class JobStatusExtensions
 
     public static bool IsRunning(this JobStatus status) => status is >= JobStatus.Extracting and <= JobStatus.Validating;
 
+    /// <summary>Ran to its end (<c>Completed</c> or <c>CompletedWithErrors</c>), as against <c>Failed</c> or <c>Cancelled</c>.</summary>
+    public static bool IsCompleted(this JobStatus status) => status is JobStatus.Completed or JobStatus.CompletedWithErrors;
+
     /// <summary>
     /// Whether a job may move from one status to another: forward through the phases, to a final
     /// status from any non-final one (Failed, Cancelled), never out of a final status.
@@ -52,7 +55,7 @@ public static class JobStatusExtensions
     {
         if (from.IsFinal()) return false;
         if (to is JobStatus.Failed or JobStatus.Cancelled) return true;
-        if (to is JobStatus.Completed or JobStatus.CompletedWithErrors) return from == JobStatus.Validating;
+        if (to.IsCompleted()) return from == JobStatus.Validating;
         return to > from;
     }
 }

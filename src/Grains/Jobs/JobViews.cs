@@ -62,7 +62,7 @@ internal static class JobViews
             e ??= new EntityState();
             // A finished load reports what was resolved for loading; a stopped one what was written before it stopped; a
             // dry run, or a job stopped by the reject threshold before writing, what would have been loaded.
-            var loaded = dryRun || s.RejectThresholdExceeded || final is JobStatus.Completed or JobStatus.CompletedWithErrors || s.Validation is not null
+            var loaded = dryRun || s.RejectThresholdExceeded || final.IsCompleted() || s.Validation is not null
                 ? e.Loaded : e.Written;
             entities[name] = new EntityCounts(e.Read, e.Skipped, e.Rejected, e.Superseded, loaded, e.Verified,
                 new Dictionary<string, long>(e.RejectedByReason, StringComparer.Ordinal));

@@ -199,13 +199,12 @@ public sealed partial class MigrationJobGrain
     /// </summary>
     private async Task<(bool Proceed, bool Waited)> WaitForEarlierJobsAsync(CancellationToken ct)
     {
-        Guid? waitingFor = null;
         try
         {
             while (await index.EarlierOverlappingAsync(JobId, state.State.Config!, ct) is { } earlier)
             {
-                if (earlier != waitingFor) JobLog.WaitingForEarlierJob(logger, JobId, earlier);
-                waitingFor = _waitingFor = earlier;
+                if (earlier != _waitingFor) JobLog.WaitingForEarlierJob(logger, JobId, earlier);
+                _waitingFor = earlier;
                 if (state.State.CancelRequested)
                 {
                     await FinishCancelledAsync(nothingWritten: true);
@@ -214,7 +213,7 @@ public sealed partial class MigrationJobGrain
                 this.DelayDeactivation(TimeSpan.FromMinutes(10));
                 await Task.Delay(options.Value.OverlapPollInterval, ct);
             }
-            return (true, waitingFor is not null);
+            return (true, _waitingFor is not null);  // read before the finally clears it
         }
         finally
         {

@@ -307,7 +307,7 @@ public sealed partial class MigrationJobGrain
         if (next.IsFinal())
         {
             // A job that finished is at 100 %; one that failed or was cancelled stays where it got to.
-            if (next is JobStatus.Completed or JobStatus.CompletedWithErrors) Advance(100);
+            if (next.IsCompleted()) Advance(100);
             if (s.Report is not null) s.Report = s.Report with { Status = next };
         }
         await SaveAsync();

@@ -229,6 +229,6 @@ public sealed partial class MigrationJobGrain(
     }
 
     private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State,
-        state.State.Status is JobStatus.Completed or JobStatus.CompletedWithErrors ? 100 : _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName,
+        state.State.Status.IsCompleted() ? 100 : _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName,
         _waitingFor);
 }
