@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AdManager.IntegrationTests.Infrastructure;
 
 namespace AdManager.IntegrationTests.FaultTolerance;
@@ -46,14 +45,14 @@ public sealed class CancelAndOverlapTests(TestStack stack)
         var first = await api.SubmitAsync(older.Request(batchSize: 5));
         var second = await api.SubmitAsync(newer.Request(batchSize: 25));
         // While the first loads (120 batches at 20 a second), the second says whom it waits for.
-        JsonNode? waiting = null;
-        for (var until = DateTime.UtcNow.AddSeconds(30); waiting is null && DateTime.UtcNow < until; await Task.Delay(50))
+        var waiting = await Poll.UntilAsync(async () =>
         {
             var job = await api.GetAsync(second);
-            if (job["waitingFor"] is { } earlier) waiting = earlier;
-            else if (job["status"]!.GetValue<string>() is not ("Submitted" or "InProgress:Extracting" or "InProgress:Transforming" or "InProgress:Loading")) break;
-        }
-        Assert.Equal(first.ToString(), waiting?.GetValue<string>());
+            var status = job["status"]!.GetValue<string>();
+            return job["waitingFor"]?.GetValue<string>()
+                ?? (status is "Submitted" or "InProgress:Extracting" or "InProgress:Transforming" or "InProgress:Loading" ? null : $"moved on to {status} without waiting");
+        }, TimeSpan.FromSeconds(30), "the second job to name the job it waits for");
+        Assert.Equal(first.ToString(), waiting);
         var (secondJob, _) = await api.WaitForFinalAsync(second, TimeSpan.FromSeconds(120));
         Assert.Null(secondJob["waitingFor"]);
         var (firstJob, _) = await api.WaitForFinalAsync(first);
