@@ -13,7 +13,14 @@ public sealed partial class MigrationJobGrain
     /// <summary>A loader call in flight: batches <c>First</c> to <c>Last</c> of an entity.</summary>
     private sealed record LoadCall(EntityKind Kind, int First, int Last, BatchResult Result);
 
-    private async Task<bool> LoadAsync(CancellationToken ct)
+    /// <summary>
+    /// Sends the batches not yet stored. <paramref name="resuming"/>: the job was in Loading when this run started, so a
+    /// run before it (on a host that died or stopped) may have left calls unaccounted for: sent, perhaps written, never
+    /// checkpointed. Those are among the first calls this run sends (batches go in order, at most a window of calls in
+    /// flight), so a cancel stops this run only once it has sent a window's worth: what a cancelled job reports as loaded
+    /// is then what the targets hold (an upsert by key writes the same rows again).
+    /// </summary>
+    private async Task<bool> LoadAsync(bool resuming, CancellationToken ct)
     {
         var s = state.State;
         var config = s.Config!;
@@ -39,6 +46,8 @@ public sealed partial class MigrationJobGrain
         }
 
         var inFlight = new List<Task<LoadCall>>();
+        var unaccounted = resuming ? Math.Max(options.Value.LoadConcurrency, options.Value.MergeConcurrency) : 0;
+        var sent = 0;
         var totalBatches = s.Entities.Values.Sum(e => e.BatchesTotal);
         var pace = options.Value.MaxBatchesPerSecond > 0 ? TimeSpan.FromSeconds(1 / options.Value.MaxBatchesPerSecond) : TimeSpan.Zero;
         var nextSend = DateTimeOffset.UtcNow;
@@ -51,7 +60,7 @@ public sealed partial class MigrationJobGrain
             for (var first = 0; first < es.BatchesTotal; first++)
             {
                 if (es.IsBatchDone(first)) continue;
-                if (s.CancelRequested || ct.IsCancellationRequested) break;
+                if ((s.CancelRequested && sent >= unaccounted) || ct.IsCancellationRequested) break;
                 var last = first;
                 while (last + 1 < es.BatchesTotal && last + 1 - first < perCall && !es.IsBatchDone(last + 1)) last++;
                 if (pace > TimeSpan.Zero)
@@ -61,6 +70,7 @@ public sealed partial class MigrationJobGrain
                     nextSend = DateTimeOffset.UtcNow + pace * (last - first + 1);
                 }
                 inFlight.Add(SendAsync(kind, first, last, s.MigratedAt.Value));
+                sent++;
                 while (inFlight.Count >= concurrency) await CompleteOneAsync(inFlight, totalBatches, checkpoint: true, ct);
                 first = last;
             }

@@ -128,17 +128,22 @@ public sealed partial class MigrationJobGrain
     private async Task RunPhasesAsync(CancellationToken ct)
     {
         var s = state.State;
-        if (s.CancelRequested)
+        if (s.CancelRequested && s.Status != JobStatus.Loading)
         {
-            await FinishAsync(JobStatus.Cancelled, null);
+            // Cancelled while no activation ran the job (its host died, and the cancel reached the job's next activation
+            // before its resume did): it ends as a run would have where it stopped. Before Loading nothing was written; in
+            // Validating the read-back did not finish. In Loading, the load goes on to account for what the run before
+            // may have left in flight (see LoadAsync).
+            await (s.Status == JobStatus.Validating ? FinishCancelledValidatingAsync() : FinishCancelledAsync(nothingWritten: true));
             return;
         }
+        var resumingLoad = s.Status == JobStatus.Loading;
         JobLog.Running(logger, JobId, s.Status.ToWire());
         if (s.Status == JobStatus.Submitted) await MoveAsync(JobStatus.Extracting);                   // 4.1
         if (!await RestageIfLostAsync(ct)) return;
         if (s.Status == JobStatus.Extracting && !await ExtractAsync(ct)) return;                       // 4.2
         if (s.Status == JobStatus.Transforming && !await TransformAsync(ct)) return;                   // 4.3-4.4
-        if (s.Status == JobStatus.Loading && !await LoadAsync(ct)) return;                             // 4.5-4.6
+        if (s.Status == JobStatus.Loading && !await LoadAsync(resumingLoad, ct)) return;               // 4.5-4.6
         if (s.Status == JobStatus.Validating) await ValidateAsync(ct);                                 // 4.7-4.9
     }
 
@@ -209,7 +214,7 @@ public sealed partial class MigrationJobGrain
         // its reads of the targets stopped (the report says so and has no checks); everything loaded stays loaded.
         if (s.CancelRequested)
         {
-            await FinishCancelledAsync(nothingWritten: config.Options.DryRun);
+            await FinishCancelledValidatingAsync();
             return;
         }
         if (config.Options.DryRun)
@@ -227,9 +232,7 @@ public sealed partial class MigrationJobGrain
                 entities, batches, digests, config.Options.BatchSize, token), (_, tripped) => tripped, ct);
             if (cancelled)
             {
-                const string warning = "cancelled while validating: the comparison of the targets with what was loaded did not finish";
-                if (!s.Warnings.Contains(warning)) s.Warnings.Add(warning);
-                await FinishCancelledAsync(nothingWritten: false);
+                await FinishCancelledValidatingAsync();
                 return;
             }
             var (result, verified) = validated;
@@ -266,6 +269,20 @@ public sealed partial class MigrationJobGrain
     {
         if (nothingWritten) foreach (var es in state.State.Entities.Values) es.Loaded = 0;
         return FinishAsync(JobStatus.Cancelled, null);
+    }
+
+    /// <summary>
+    /// Ends a job cancelled in Validating before its read-back of the targets finished (or started): everything it loaded
+    /// stays loaded, and the report says the comparison did not finish, so its validation without checks does not read as
+    /// one that failed. A dry run's validation reads nothing back.
+    /// </summary>
+    private Task FinishCancelledValidatingAsync()
+    {
+        var s = state.State;
+        var dryRun = s.Config!.Options.DryRun;
+        const string warning = "cancelled while validating: the comparison of the targets with what was loaded did not finish";
+        if (!dryRun && !s.Warnings.Contains(warning)) s.Warnings.Add(warning);
+        return FinishCancelledAsync(nothingWritten: dryRun);
     }
 
     /// <summary>Step 4.9: final status, report stored with the job, reminder and staging released.</summary>

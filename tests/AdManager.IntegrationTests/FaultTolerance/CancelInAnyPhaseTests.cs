@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using AdManager.IntegrationTests.Infrastructure;
@@ -168,7 +167,7 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
     private static extern int open(string path, int flags);
 
     /// <summary>Holds DynamoDB reads (validation's Query and BatchGetItem) until opened; everything else goes straight through.</summary>
-    private sealed class ReadGate
+    internal sealed class ReadGate : IDynamoInterceptor
     {
         private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -176,19 +175,14 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
 
         public void Open() => _open.TrySetResult();
 
-        public IAmazonDynamoDB Wrap(IAmazonDynamoDB inner)
-        {
-            var proxy = DispatchProxy.Create<IAmazonDynamoDB, GatedDynamo>();
-            ((GatedDynamo)(object)proxy).Init(inner, this);
-            return proxy;
-        }
+        public IAmazonDynamoDB Wrap(IAmazonDynamoDB inner) => InterceptedDynamo.Wrap(inner, this, "QueryAsync", "BatchGetItemAsync");
 
         /// <summary>Held reads whose caller cancelled them before the gate opened.</summary>
         public int Abandoned => _abandoned;
 
         private int _abandoned;
 
-        internal async Task<T> AfterOpenAsync<T>(Func<Task<T>> call, CancellationToken ct)
+        public async Task<T> InvokeAsync<T>(Func<Task<T>> call, CancellationToken ct)
         {
             Reached.TrySetResult();
             try
@@ -202,36 +196,5 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
             }
             return await call();
         }
-    }
-
-    public class GatedDynamo : DispatchProxy
-    {
-        private static readonly MethodInfo After = typeof(GatedDynamo).GetMethod(nameof(AfterOpen), BindingFlags.NonPublic | BindingFlags.Instance)!;
-        private IAmazonDynamoDB _inner = null!;
-        private object _gate = null!;
-
-        internal void Init(IAmazonDynamoDB inner, object gate)
-        {
-            _inner = inner;
-            _gate = gate;
-        }
-
-        protected override object? Invoke(MethodInfo? method, object?[]? args)
-        {
-            if (method!.Name is "QueryAsync" or "BatchGetItemAsync" && method.ReturnType.IsGenericType)
-                return After.MakeGenericMethod(method.ReturnType.GetGenericArguments()[0]).Invoke(this, [method, args]);
-            try
-            {
-                return method.Invoke(_inner, args);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                throw e.InnerException;
-            }
-        }
-
-        private Task<T> AfterOpen<T>(MethodInfo method, object?[]? args) =>
-            ((ReadGate)_gate).AfterOpenAsync(() => (Task<T>)method.Invoke(_inner, args)!,
-                args?.OfType<CancellationToken>().FirstOrDefault() ?? CancellationToken.None);
     }
 }
