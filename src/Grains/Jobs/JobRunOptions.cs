@@ -35,11 +35,13 @@ public sealed class JobRunOptions
     public double MaxBatchesPerSecond { get; set; }
 
     /// <summary>
-    /// How many times a job run resumes from its checkpoint after a transient fault (a store restarting,
-    /// throttling beyond the loaders' own retries) before it gives up and fails, naming the cause.
+    /// How many times in a row a job run resumes from its checkpoint after a transient fault (a store restarting,
+    /// throttling beyond the loaders' own retries) before it gives up and fails, naming the cause. The count starts
+    /// again once the job moves forward (a batch stored, a phase done). With <see cref="RetryMaxDelay"/> 15 s, 20 rides
+    /// out a store outage of about two minutes (a managed PostgreSQL's failover takes one to two).
     /// </summary>
     [Range(0, 10_000)]
-    public int RetryBudget { get; set; } = 12;
+    public int RetryBudget { get; set; } = 20;
 
     /// <summary>Longest wait between those resumptions (exponential backoff with jitter up to this).</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(15);

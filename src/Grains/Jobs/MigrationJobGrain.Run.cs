@@ -20,7 +20,11 @@ public sealed partial class MigrationJobGrain
         // Return to the caller (stream delivery, reminder, request) before any work starts.
         await Task.Yield();
         using var scope = logger.BeginScope(Scope);
-        for (var attempt = 1; ; attempt++)
+        // The retry budget counts faults in a row: a fault after the job moved forward starts the count again, so a long
+        // job rides out any number of brief faults, and fails only when a store stays away for the whole budget.
+        var retries = 0;
+        var furthest = Progress();
+        while (true)
         {
             try
             {
@@ -41,14 +45,21 @@ public sealed partial class MigrationJobGrain
                 await FinishOrForgetAsync(JobStatus.Failed, ex.Message);
                 return;
             }
-            catch (Exception ex) when ((TransientFaults.IsTransient(ex) || StateMovedOn(ex)) && attempt <= options.Value.RetryBudget)
+            catch (Exception ex) when (TransientFaults.IsTransient(ex) || StateMovedOn(ex))
             {
                 // A store restarting or throttling: go back to the last persisted checkpoint and try again. Or another
                 // activation stored the job's state after this one read it (a silo handing the job over wrote its last
                 // checkpoint late), so this one's writes are refused: go on from what is stored, the same way.
-                var delay = Backoff.Jittered(attempt, baseMs: 500, capMs: options.Value.RetryMaxDelay.TotalMilliseconds);
+                var reached = Progress();
+                if (reached > furthest) (furthest, retries) = (reached, 0);
+                if (++retries > options.Value.RetryBudget)
+                {
+                    await GiveUpAsync(ex);
+                    return;
+                }
+                var delay = Backoff.Jittered(retries, baseMs: 500, capMs: options.Value.RetryMaxDelay.TotalMilliseconds);
                 if (StateMovedOn(ex)) JobLog.StateMovedOn(logger, JobId, state.State.Status.ToWire(), delay.TotalSeconds);
-                else JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), attempt, options.Value.RetryBudget, delay.TotalSeconds, Cause(ex));
+                else JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), retries, options.Value.RetryBudget, delay.TotalSeconds, Cause(ex));
                 try
                 {
                     await Task.Delay(delay, ct);
@@ -65,15 +76,32 @@ public sealed partial class MigrationJobGrain
             }
             catch (Exception ex)
             {
-                var transient = TransientFaults.IsTransient(ex);
-                if (!transient) JobLog.Crashed(logger, JobId, state.State.Status.ToWire(), ex);
-                var error = transient
-                    ? $"{state.State.Status.ToWire()} gave up after {options.Value.RetryBudget} retries: {Cause(ex)}"
-                    : $"{state.State.Status.ToWire()} failed: {Cause(ex)}";
-                await FinishOrForgetAsync(JobStatus.Failed, error);
+                await GiveUpAsync(ex);
                 return;
             }
         }
+    }
+
+    /// <summary>Fails the job for a fault it cannot go on from, or one that outlasted the retry budget.</summary>
+    private async Task GiveUpAsync(Exception ex)
+    {
+        var transient = TransientFaults.IsTransient(ex);
+        if (!transient) JobLog.Crashed(logger, JobId, state.State.Status.ToWire(), ex);
+        var error = transient
+            ? $"{state.State.Status.ToWire()} gave up after {options.Value.RetryBudget} retries: {Cause(ex)}"
+            : $"{state.State.Status.ToWire()} failed: {Cause(ex)}";
+        await FinishOrForgetAsync(JobStatus.Failed, error);
+    }
+
+    /// <summary>
+    /// How far the job got, for the retry budget: its phase, then its entities read and batches stored. It grows with
+    /// every step forward (a return to the checkpoint, or reading a source again, takes it back; the budget compares
+    /// with the furthest it reached).
+    /// </summary>
+    private long Progress()
+    {
+        var s = state.State;
+        return ((long)s.Status << 40) + s.Entities.Values.Sum(e => (e.Extracted ? 1L << 32 : 0) + e.BatchesCompleted);
     }
 
     /// <summary>The job's stored state is newer than this activation's (its write was refused on the version).</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AdManager.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AdManager.IntegrationTests.FaultTolerance;
 
@@ -208,6 +209,46 @@ public sealed class StoreOutageTests(TestStack stack)
         var (job, _) = await api.WaitForFinalAsync(rerun, TimeSpan.FromSeconds(120));
         Assert.Equal("Completed", job["status"]!.GetValue<string>());
         await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(rerun), rerun);
+    }
+
+    /// <summary>
+    /// The retry budget counts faults in a row, not over the job's life: a job whose store fails once, then again after
+    /// the job moved forward, completes with a budget of one retry (it failed at the second fault before).
+    /// </summary>
+    [Fact]
+    public async Task Faults_with_progress_between_them_do_not_add_up_against_the_retry_budget()
+    {
+        using var export = new CatalogExport(products: 2000);
+        var faults = new FailingCalls(10, 50);
+        var settings = Paced(("Jobs:RetryBudget", "1"), ("Jobs:RetryMaxDelay", "00:00:01"), ("Stores:RetryAttempts", "0"));
+        settings["Jobs:MaxBatchesPerSecond"] = "0";
+        await using var host = new MigrationHost(stack, "apart-" + export.P, settings, services =>
+            services.AddSingleton(InterceptedDynamo.Wrap(stack.Dynamo, faults, "BatchWriteItemAsync")));
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
+
+        Assert.True(job["status"]!.GetValue<string>() == "Completed", job.ToJsonString());
+        Assert.Equal(2, faults.Failed);
+        Assert.Equal(2, host.Logs.Entries.Count(l => l.Contains($"Job {jobId}", StringComparison.Ordinal) && l.Contains("transient fault, retry 1/1", StringComparison.Ordinal)));
+        await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
+    }
+
+    /// <summary>Fails the BatchWriteItem requests of the given numbers (counted from 1) as a dropped connection would.</summary>
+    private sealed class FailingCalls(params int[] failing) : IDynamoInterceptor
+    {
+        private int _calls;
+        private int _failed;
+
+        public int Failed => _failed;
+
+        public Task<T> InvokeAsync<T>(Func<Task<T>> call, CancellationToken ct)
+        {
+            if (!failing.Contains(Interlocked.Increment(ref _calls))) return call();
+            Interlocked.Increment(ref _failed);
+            throw new HttpRequestException("connection reset (injected)");
+        }
     }
 
     internal static async Task WaitForBatchesAsync(JobsClient api, Guid jobId, int batches)
