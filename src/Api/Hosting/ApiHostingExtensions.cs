@@ -11,7 +11,7 @@ using Microsoft.OpenApi;
 namespace AdManager.Api.Hosting;
 
 /// <summary>The HTTP side: problem details, JSON, auth, rate limits, Swagger, health, the admin page.</summary>
-public static class ApiHostingExtensions
+public static partial class ApiHostingExtensions
 {
     /// <summary>What a 503 tells a client to wait: about what a silo's failover or a store's restart takes.</summary>
     internal const string RetryAfterSeconds = "5";
@@ -27,6 +27,12 @@ public static class ApiHostingExtensions
             {
                 http.Response.Headers.RetryAfter = RetryAfterSeconds;
                 context.ProblemDetails.Detail ??= "A store or silo is briefly unavailable; retry the request (Retry-After says when).";
+                // One line for the operator in place of the framework's error with its stack trace (suppressed below).
+                if (context.Exception is { } cause)
+                {
+                    AnsweredUnavailable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiHostingExtensions)),
+                        http.Request.Method, Problems.Clip(http.Request.Path.ToString(), 200), StoreErrors.Describe(cause));
+                }
             }
             // The answers the framework gives on its own (no endpoint, wrong method, not JSON) say what to do instead.
             context.ProblemDetails.Detail ??= http.Response.StatusCode switch
@@ -65,6 +71,9 @@ public static class ApiHostingExtensions
         return builder;
     }
 
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503 (retry later): {Cause}")]
+    private static partial void AnsweredUnavailable(ILogger logger, string method, string path, string cause);
+
     public static WebApplication UseMigrationApi(this WebApplication app)
     {
         if (app.Services.GetRequiredService<AdManager.Grains.Pipeline.Sources.FileSourceGuard>().Unrestricted)
@@ -83,6 +92,9 @@ public static class ApiHostingExtensions
                 _ when TransientFaults.IsTransient(ex) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
+            // A 503 is expected while a silo fails over or a store restarts: it gets a warning line (above), not the
+            // "unhandled exception" error with a stack trace per request. Anything else stays logged in full.
+            SuppressDiagnosticsCallback = context => context.Exception is not BadHttpRequestException && TransientFaults.IsTransient(context.Exception),
         });
         app.UseStatusCodePages();
         app.UseAdminPortal();

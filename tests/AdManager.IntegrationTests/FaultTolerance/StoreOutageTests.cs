@@ -58,6 +58,9 @@ public sealed class StoreOutageTests(TestStack stack)
             Assert.DoesNotContain("Npgsql", text, StringComparison.Ordinal);
             Assert.DoesNotContain(" at ", text, StringComparison.Ordinal);
             Assert.DoesNotContain("Password", text, StringComparison.OrdinalIgnoreCase);
+            // The operator's log says so in one line, not as an unhandled error with a stack trace.
+            Assert.Contains(host.Logs.Records, r => r.EventId == 2201 && r.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+            Assert.DoesNotContain(host.Logs.Records, r => r.Category.StartsWith("Microsoft.AspNetCore.Diagnostics", StringComparison.Ordinal));
         }
         finally
         {
