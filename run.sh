@@ -18,12 +18,12 @@
 #                            generated export, the stores' raw limits, the product end to end
 #                            through the API, pgloader as the peer (apt-installed when missing,
 #                            unless --no-pgloader); table + JSON (.data/bench).
-#                            Runs on its own stack (.data/bench, API 5380, PostgreSQL 55436,
-#                            dynalite 58040, Orleans 11411/30300; BENCH_* overrides them),
+#                            Runs on its own stack (.data/bench, API 5380, PostgreSQL 25436,
+#                            dynalite 28040, Orleans 11411/30300; BENCH_* overrides them),
 #                            started and stopped by the command
 #
 # Environment: API_PORT (5080; silo N serves HTTP on API_PORT+N-1), SILO_PORT (11111) and
-# GATEWAY_PORT (30000) likewise, PG_PORT (55432), DYNAMODB_PORT (58000), DATA_DIR (.data),
+# GATEWAY_PORT (30000) likewise, PG_PORT (25432), DYNAMODB_PORT (28000), DATA_DIR (.data),
 # and any .NET setting as Section__Key
 # (e.g. Jobs__LoadConcurrency=8), passed through to the silos.
 set -euo pipefail
@@ -31,7 +31,7 @@ set -euo pipefail
 if [[ "${1:-}" == bench ]]; then
     # The bench's own stack: never the one `up` or the tests use, so figures are not mixed with other work.
     DATA_DIR="${BENCH_DATA_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/.data/bench}"
-    API_PORT="${BENCH_API_PORT:-5380}" PG_PORT="${BENCH_PG_PORT:-55436}" DYNAMODB_PORT="${BENCH_DYNAMODB_PORT:-58040}"
+    API_PORT="${BENCH_API_PORT:-5380}" PG_PORT="${BENCH_PG_PORT:-25436}" DYNAMODB_PORT="${BENCH_DYNAMODB_PORT:-28040}"
     SILO_PORT="${BENCH_SILO_PORT:-11411}" GATEWAY_PORT="${BENCH_GATEWAY_PORT:-30300}"
 fi
 

@@ -15,7 +15,7 @@
 set -euo pipefail
 
 export DATA_DIR="${TEST_DATA_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/.data/test}"
-export PG_PORT="${TEST_PG_PORT:-55442}" DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-58010}"
+export PG_PORT="${TEST_PG_PORT:-25442}" DYNAMODB_PORT="${TEST_DYNAMODB_PORT:-28010}"
 # shellcheck source-path=SCRIPTDIR source=scripts/lib/stack.sh
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/lib/stack.sh"
 # shellcheck source-path=SCRIPTDIR source=scripts/lib/deploy-check.sh

@@ -14,7 +14,7 @@
 #                            PG_NPGSQL, DYNAMODB_ENDPOINT; to export them:
 #                            set -a; eval "$(scripts/infra.sh env)"; set +a
 #
-# Environment: DATA_DIR (default <repo>/.data), PG_PORT (55432), DYNAMODB_PORT (58000),
+# Environment: DATA_DIR (default <repo>/.data), PG_PORT (25432), DYNAMODB_PORT (28000),
 # API_PORT (5080).
 set -euo pipefail
 

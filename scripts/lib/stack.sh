@@ -50,8 +50,8 @@ stack_init() {
     DYNALITE_DIR="$ROOT/tools/dynalite"
     DYNALITE_DATA="$DATA_DIR/dynalite"
     DYNALITE_PIDFILE="$RUN_DIR/dynalite.pid"
-    PG_PORT="${PG_PORT:-55432}"
-    DYNAMODB_PORT="${DYNAMODB_PORT:-58000}"
+    PG_PORT="${PG_PORT:-25432}"
+    DYNAMODB_PORT="${DYNAMODB_PORT:-28000}"
     API_PORT="${API_PORT:-5080}"
     # Debian's versioned path; overridable for other layouts.
     PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"

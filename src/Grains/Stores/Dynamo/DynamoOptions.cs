@@ -7,7 +7,7 @@ public sealed class DynamoOptions
 {
     public const string Section = "DynamoDb";
 
-    /// <summary>Endpoint override such as <c>http://127.0.0.1:58000</c>; null for AWS itself.</summary>
+    /// <summary>Endpoint override such as <c>http://127.0.0.1:28000</c>; null for AWS itself.</summary>
     public string? ServiceUrl { get; set; }
 
     [Required]
