@@ -82,6 +82,13 @@ silo_start() {
         export DynamoDb__AccessKey=local DynamoDb__SecretKey=local
         export Orleans__Mode="$mode" Orleans__SiloName="silo-$n"
         export Orleans__SiloPort=$((SILO_PORT + n - 1)) Orleans__GatewayPort=$((GATEWAY_PORT + n - 1))
+        # Log lines with their UTC time, so the silos' logs can be read side by side (the caller's own settings win; the
+        # options apply only with the formatter named).
+        if [[ "${Logging__Console__FormatterName:-simple}" == simple ]]; then
+            export Logging__Console__FormatterName=simple
+            export Logging__Console__FormatterOptions__TimestampFormat="${Logging__Console__FormatterOptions__TimestampFormat:-yyyy-MM-ddTHH:mm:ss.fffZ }"
+            export Logging__Console__FormatterOptions__UseUtcTimestamp="${Logging__Console__FormatterOptions__UseUtcTimestamp:-true}"
+        fi
         # File sources: no allowed roots unless the caller sets them (Sources__File__AllowedRoots__0=/dir ./run.sh up):
         # this stack listens on loopback only and every request needs an admin token, and administrators keep
         # exports wherever they like; deployments list their export volumes (deploy/kubernetes: /exports).

@@ -251,7 +251,29 @@ describe('admin portal', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: '← Newer' }).click();
     await page.getByText('Page 1').waitFor();
     assert.match(page.url(), /#\/$/);
+
+    // Those dry runs resolved their batches and sent none, and their pages say so.
+    await page.locator('.jobs-table tbody tr a').first().click();
+    await waitForStatus(page, 'Completed( with errors)?');
+    await page.getByText(/^\d+, not sent \(dry run\)$/).waitFor();
     assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test('an address the portal has no page for says so, and a status it does not know shows as given', async () => {
+    const { page, errors, close } = await openPage(browser);
+    await signIn(page);
+    await page.goto(`${stack.url}#/nonsense`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    assert.equal(await page.locator('.jobs-table').count(), 0, 'no job list under a wrong address');
+    await page.getByRole('link', { name: 'All migration jobs' }).click();
+    await page.getByRole('heading', { name: 'Migration jobs' }).waitFor();
+
+    await page.goto(`${stack.url}#/?status=Bogus`);
+    await page.getByRole('alert').filter({ hasText: 'Could not load the jobs' }).waitFor();
+    assert.equal(await page.locator('#status-filter option:checked').textContent(), 'Bogus (unknown)');
+    // The API's 400 is the expected answer here; the page reports it and nothing else fails.
+    assert.deepEqual(errors.filter((e) => !/400/.test(e)), []);
     await close();
   });
 });

@@ -30,7 +30,17 @@ function route() {
   const job = path.match(/^\/jobs\/([0-9a-fA-F-]{36})$/);
   if (job) return { name: 'job', id: job[1] };
   if (path === '/new') return { name: 'new' };
-  return { name: 'jobs', status: params.get('status') ?? '', page: Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1) };
+  if (path === '/' || path === '/jobs') {
+    return { name: 'jobs', status: params.get('status') ?? '', page: Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1) };
+  }
+  return { name: 'missing', path };
+}
+
+/** An address the portal has no page for (a mistyped or cut link): say so, rather than show another page. */
+function renderMissing(container, path) {
+  container.append(
+    h('h1', { tabindex: -1 }, 'Page not found'),
+    h('p', {}, `The portal has no page at #${path}. `, h('a', { href: '#/' }, 'All migration jobs'), '.'));
 }
 
 function renderShell(current) {
@@ -62,6 +72,8 @@ function render({ focus = true } = {}) {
     dispose = renderSignIn(main, { onSignedIn: () => render() });
   } else if (current.name === 'job') {
     dispose = renderJob(main, current.id);
+  } else if (current.name === 'missing') {
+    renderMissing(main, current.path);
   } else if (current.name === 'new') {
     dispose = renderSubmit(main, { onSubmitted: (jobId) => { flash('Job submitted. It starts within a second or two; this page follows it live.'); location.hash = `#/jobs/${jobId}`; } });
   } else {

@@ -113,7 +113,9 @@ export function renderJob(main, jobId) {
     setProgress(bar, p.percent, isFinal(job.status) ? job.status : 'running');
     setText(pct, percent(p.percent));
     for (const [key] of COUNTERS) setText(counters.get(key), num(p[key]));
-    setText(batches, p.batchesTotal ? `${num(p.batchesCompleted)} of ${num(p.batchesTotal)}` : '—');
+    // A dry run resolves its batches but sends none.
+    setText(batches, !p.batchesTotal ? '—'
+      : job.dryRun ? `${num(p.batchesTotal)}, not sent (dry run)` : `${num(p.batchesCompleted)} of ${num(p.batchesTotal)}`);
     setText(rate, p.recordsPerSecond > 0 ? num(Math.round(p.recordsPerSecond)) : '—');
     if (job.status !== lastStatus) estimator.reset();
     estimator.add(p.percent);

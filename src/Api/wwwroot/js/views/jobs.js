@@ -28,7 +28,9 @@ export function renderJobList(main, { status, page = 1 }) {
   const rows = new Map();                      // jobId -> row parts, so live updates keep focus and selection
   const filter = h('select', { id: 'status-filter', name: 'status', dataset: { keepFocus: 'true' } },
     h('option', { value: '' }, 'All statuses'),
-    STATUSES.map((s) => h('option', { value: s, selected: s === status }, statusLabel(s))));
+    STATUSES.map((s) => h('option', { value: s, selected: s === status }, statusLabel(s))),
+    // A status in the address that is none of them (a hand-edited link) shows as what it is, beside the API's error.
+    status && !STATUSES.includes(status) ? h('option', { value: status, selected: true }, `${status} (unknown)`) : null);
   // The filter is in the URL (Back, reload, links keep it); changing it keeps the focus on it (data-keep-focus),
   // so the arrow keys step through the statuses as in any select.
   filter.addEventListener('change', () => { location.hash = listHash(filter.value, 1); });
