@@ -6,7 +6,8 @@ namespace AdManager.Grains.Jobs;
 /// <summary>Builds what the outside sees of a job: the snapshot (step 6) and the final report.</summary>
 internal static class JobViews
 {
-    public static JobSnapshot Snapshot(Guid jobId, JobState s, double percent, long liveRead, string host, Guid? waitingFor = null)
+    /// <summary>What a reader sees of the job; <paramref name="durable"/>: its progress as last stored, whose percentage and load figures are shown.</summary>
+    public static JobSnapshot Snapshot(Guid jobId, JobState s, DurableProgress durable, long liveRead, string host, Guid? waitingFor = null)
     {
         var entities = s.Entities.Values;
         var read = entities.Sum(e => e.Read) + liveRead;
@@ -14,9 +15,9 @@ internal static class JobViews
         // its report counts as "would have been loaded" (a dry run's progress shows those, as its report does).
         var loaded = s.Status.IsFinal() && s.Report is not null
             ? (s.Report.NothingWritten && !s.Report.DryRun ? 0 : s.Report.Entities.Values.Sum(e => e.Loaded))
-            : entities.Sum(e => e.Written);
+            : durable.Written;
         var progress = new JobProgress(
-            Percent: Math.Round(percent, 1),
+            Percent: Math.Round(s.Status.IsCompleted() ? 100 : durable.Percent, 1),
             RecordsRead: read,
             RecordsRejected: entities.Sum(e => e.Rejected),
             RecordsSkipped: entities.Sum(e => e.Skipped),
@@ -24,7 +25,7 @@ internal static class JobViews
             RecordsLoaded: loaded,
             RecordsVerified: entities.Sum(e => e.Verified),
             BatchesTotal: entities.Sum(e => e.BatchesTotal),
-            BatchesCompleted: entities.Sum(e => e.BatchesCompleted),
+            BatchesCompleted: durable.Batches,
             RecordsPerSecond: Math.Round(Rate(s, read), 1));
         return new JobSnapshot(jobId, s.Status, s.Config!, progress, s.SubmittedAt, s.UpdatedAt, s.CompletedAt,
             s.Report is not null && s.Status.IsFinal(), s.Error, s.SubmittedBy, s.History.ToList(), s.Status.IsRunning() ? host : null,
@@ -73,4 +74,15 @@ internal static class JobViews
             s.SubmittedBy, s.CancelledBy, s.SourceSnapshotAt,
             NothingWritten: dryRun || s.RejectThresholdExceeded || s.Entities.Values.All(e => e.Written == 0));
     }
+}
+
+/// <summary>
+/// A job's progress as its state was last written or read: the percentage never goes down (it is the highest stored),
+/// the batches done and records written are the stored checkpoint's, which is what a resumed run goes on from.
+/// </summary>
+internal readonly record struct DurableProgress(double Percent, int Batches, long Written)
+{
+    /// <summary>After <paramref name="s"/> was stored (or read from the store).</summary>
+    public DurableProgress After(JobState s) =>
+        new(Math.Max(Percent, s.Percent), s.Entities.Values.Sum(e => e.BatchesCompleted), s.Entities.Values.Sum(e => e.Written));
 }

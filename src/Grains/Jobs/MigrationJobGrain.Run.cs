@@ -149,6 +149,7 @@ public sealed partial class MigrationJobGrain
     private async Task ReloadStateAsync()
     {
         await state.ReadStateAsync();
+        _durable = _durable.After(state.State);
         Scope.Phase = state.State.Status.ToString();
         _beforeUnsavedMove = null;
     }

@@ -40,9 +40,10 @@ public sealed partial class MigrationJobGrain(
     // job looks again).
     private Guid? _waitingFor;
 
-    // Progress as of the last successful write: what a reader sees never runs ahead of what is durable,
-    // so after a failover or a return to the checkpoint the percentage cannot go down.
-    private double _durablePercent;
+    // Progress as of the last successful write (or read) of the state: what a reader sees never runs ahead of what is
+    // durable, so after a failover or a return to the checkpoint the percentage cannot go down, nor the batches and
+    // records loaded step back.
+    private DurableProgress _durable;
 
     // While a status change is being written, and after its write failed until the stored state is read again, what
     // readers get: the job as it was before the change. The pipeline runs between requests, so a request can come while
@@ -154,7 +155,7 @@ public sealed partial class MigrationJobGrain(
     /// <summary>An activation of a job that was running elsewhere (its host died) takes over at once.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _durablePercent = state.State.Percent;
+        _durable = _durable.After(state.State);
         if (state.State.Exists && state.State.Status.IsRunning()) EnsureRunning();
         return base.OnActivateAsync(cancellationToken);
     }
@@ -220,7 +221,7 @@ public sealed partial class MigrationJobGrain(
         {
             state.State.UpdatedAt = DateTimeOffset.UtcNow;
             await state.WriteStateAsync();
-            _durablePercent = Math.Max(_durablePercent, state.State.Percent);
+            _durable = _durable.After(state.State);
         }
         finally
         {
@@ -228,7 +229,6 @@ public sealed partial class MigrationJobGrain(
         }
     }
 
-    private JobSnapshot Snapshot() => JobViews.Snapshot(JobId, state.State,
-        state.State.Status.IsCompleted() ? 100 : _durablePercent, Interlocked.Read(ref _liveRead), silo.Value.SiloName,
-        _waitingFor);
+    private JobSnapshot Snapshot() =>
+        JobViews.Snapshot(JobId, state.State, _durable, Interlocked.Read(ref _liveRead), silo.Value.SiloName, _waitingFor);
 }

@@ -46,6 +46,45 @@ public sealed class StaleStateTests(TestStack stack)
         }
     }
 
+    /// <summary>
+    /// While a refused checkpoint is being written, and until the run goes back to the stored one, the job's figures are
+    /// the stored checkpoint's: batches done and records loaded never step back (they did, by the batches of the refused
+    /// checkpoint, for a reader that came while it was written).
+    /// </summary>
+    [Fact]
+    public async Task Batches_and_records_loaded_never_step_back_when_the_job_returns_to_its_checkpoint()
+    {
+        using var export = new CatalogExport(products: 1500);
+        await using var host = new MigrationHost(stack, "back-" + export.P, new Dictionary<string, string?> { ["Jobs:MaxBatchesPerSecond"] = "10" });
+        var api = new JobsClient(host.CreateClient());
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await StoreOutageTests.WaitForBatchesAsync(api, jobId, 3);
+        try
+        {
+            await SlowStateWritesAsync();
+            Assert.Equal(1, await stack.Db.ExecAsync("UPDATE orleansstorage SET version = version + 1 WHERE serviceid = $1 AND graintypestring = 'job'", host.ServiceId));
+
+            var (batches, loaded) = (0, 0L);
+            while (true)
+            {
+                var job = await api.GetAsync(jobId);
+                var progress = job["progress"]!;
+                var (nowBatches, nowLoaded) = (progress["batchesCompleted"]!.GetValue<int>(), progress["recordsLoaded"]!.GetValue<long>());
+                Assert.True(nowBatches >= batches, $"batches completed stepped back from {batches} to {nowBatches}");
+                Assert.True(nowLoaded >= loaded, $"records loaded stepped back from {loaded} to {nowLoaded}");
+                (batches, loaded) = (nowBatches, nowLoaded);
+                if (job["status"]!.GetValue<string>() is "Completed" or "CompletedWithErrors" or "Failed" or "Cancelled") break;
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            await DropSlowStateWritesAsync();
+        }
+        Assert.Contains(JobRecords(host, jobId), r => r.EventId == 1018);
+        Assert.Equal("Completed", (await api.GetAsync(jobId))["status"]!.GetValue<string>());
+    }
+
     private async Task<(MigrationHost Host, Guid JobId, System.Text.Json.Nodes.JsonNode Job, List<string> Seen)> RunWithStateMovedOnAsync(
         Dictionary<string, string?> settings, bool slowStateWrites = false)
     {
@@ -63,7 +102,7 @@ public sealed class StaleStateTests(TestStack stack)
         }
         finally
         {
-            if (slowStateWrites) await stack.Db.ExecAsync("DROP TRIGGER IF EXISTS admanager_test_slow_write ON orleansstorage; DROP FUNCTION IF EXISTS admanager_test_slow_write()");
+            if (slowStateWrites) await DropSlowStateWritesAsync();
         }
     }
 
@@ -73,14 +112,7 @@ public sealed class StaleStateTests(TestStack stack)
         var api = new JobsClient(host.CreateClient());
         var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
         await StoreOutageTests.WaitForBatchesAsync(api, jobId, 3);
-        if (slowStateWrites)
-        {
-            await stack.Db.ExecAsync("""
-                CREATE OR REPLACE FUNCTION admanager_test_slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$;
-                DROP TRIGGER IF EXISTS admanager_test_slow_write ON orleansstorage;
-                CREATE TRIGGER admanager_test_slow_write BEFORE UPDATE ON orleansstorage FOR EACH STATEMENT EXECUTE FUNCTION admanager_test_slow_write();
-                """);
-        }
+        if (slowStateWrites) await SlowStateWritesAsync();
 
         // Another writer's version of the job's state: the activation's next write is refused (its ETag is stale).
         Assert.Equal(1, await stack.Db.ExecAsync("UPDATE orleansstorage SET version = version + 1 WHERE serviceid = $1 AND graintypestring = 'job'", host.ServiceId));
@@ -91,6 +123,16 @@ public sealed class StaleStateTests(TestStack stack)
         await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
         return (host, jobId, job, seen);
     }
+
+    /// <summary>Every write of grain state (of any test's) takes 300 ms more, until <see cref="DropSlowStateWritesAsync"/>.</summary>
+    private Task SlowStateWritesAsync() => stack.Db.ExecAsync("""
+        CREATE OR REPLACE FUNCTION admanager_test_slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$;
+        DROP TRIGGER IF EXISTS admanager_test_slow_write ON orleansstorage;
+        CREATE TRIGGER admanager_test_slow_write BEFORE UPDATE ON orleansstorage FOR EACH STATEMENT EXECUTE FUNCTION admanager_test_slow_write();
+        """);
+
+    private Task DropSlowStateWritesAsync() =>
+        stack.Db.ExecAsync("DROP TRIGGER IF EXISTS admanager_test_slow_write ON orleansstorage; DROP FUNCTION IF EXISTS admanager_test_slow_write()");
 
     private static List<LogRecord> JobRecords(MigrationHost host, Guid jobId) =>
         [.. host.Logs.Records.Where(r => r.Scopes.GetValueOrDefault("JobId") == jobId.ToString())];
