@@ -13,7 +13,7 @@ internal static partial class JobLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Job {JobId} running from {Status}")]
     public static partial void Running(ILogger logger, Guid jobId, string status);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Job {JobId} phase Extracting entity {Entity}: {Read} read, {Rejected} rejected, {Skipped} out of scope")]
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Job {JobId} phase Extracting entity {Entity}: {Read} read, {Rejected} rejected while reading, {Skipped} out of scope")]
     public static partial void EntityExtracted(ILogger logger, Guid jobId, string entity, long read, long rejected, long skipped);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Job {JobId} phase Loading {Entity} batch {BatchNo}: {Written} written ({Completed}/{Total} batches)")]
@@ -57,4 +57,7 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 1018, Level = LogLevel.Warning, Message = "Job {JobId} in {Status}: its stored state was written by another activation (a silo handing the job over); going on from the stored checkpoint in {DelaySeconds:0.0} s")]
     public static partial void StateMovedOn(ILogger logger, Guid jobId, string status, double delaySeconds);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Information, Message = "Job {JobId} phase Transforming entity {Entity}: {Rejected} rejected in all, {Superseded} superseded, {Loadable} to load in {Batches} batches")]
+    public static partial void EntityResolved(ILogger logger, Guid jobId, string entity, long rejected, long superseded, long loadable, int batches);
 }

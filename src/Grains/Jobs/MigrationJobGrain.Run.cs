@@ -227,6 +227,7 @@ public sealed partial class MigrationJobGrain
             es.RejectedByReason = byReason[kind];
             es.Rejected = byReason[kind].Values.Sum();
             foreach (var (reason, count) in es.RejectedByReason) pipeline.Metrics.RecordsRejected(EntitySchema.For(kind).Name, reason, count);
+            JobLog.EntityResolved(logger, JobId, EntitySchema.For(kind).Name, es.Rejected, superseded, loadable, batches);
             rejected += es.Rejected;
             considered += es.Read - es.Skipped;
         }

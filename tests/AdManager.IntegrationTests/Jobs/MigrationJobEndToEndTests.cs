@@ -45,6 +45,17 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
             Assert.True(c["checksumMatch"]!.GetValue<bool>());
         });
 
+        // The log tells the same story per entity: what reading rejected (orphans and merchant mismatches are found
+        // later), then in all.
+        var lines = host.Logs.Records.Where(r => r.Scopes.GetValueOrDefault("JobId") == jobId.ToString()).ToList();
+        Assert.Contains(lines, r => r.EventId == 1004 && r.Message.EndsWith("campaign_performance: 7 read, 1 rejected while reading, 0 out of scope", StringComparison.Ordinal));
+        foreach (var entity in new[] { "campaigns", "campaign_performance", "catalogs", "products" })
+        {
+            var e = report["entities"]![entity]!;
+            var expected = $"entity {entity}: {e["rejected"]} rejected in all, {e["superseded"]} superseded, {e["loaded"]} to load in {e["loaded"]} batches";
+            Assert.Contains(lines, r => r.EventId == 1019 && r.Message.EndsWith(expected, StringComparison.Ordinal));
+        }
+
         await AssertCampaignRowsAsync(jobId);
         await AssertCatalogRowsAsync(jobId);
         await AssertPerformanceItemsAsync(jobId);
