@@ -1,4 +1,3 @@
-using System.Net;
 using AdManager.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,7 +45,7 @@ public sealed class CancelAfterHostStoppedTests(TestStack stack)
         // Paced, so a resume that starts before the cancel lands cannot load the rest meanwhile.
         await using var second = new MigrationHost(stack, serviceId, new Dictionary<string, string?> { ["Jobs:MaxBatchesPerSecond"] = "1" });
         var api = new JobsClient(second.CreateClient());
-        await CancelAsync(api, jobId);
+        await api.CancelAsync(jobId);
         var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(60));
 
         Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
@@ -81,7 +80,7 @@ public sealed class CancelAfterHostStoppedTests(TestStack stack)
         try
         {
             var api = new JobsClient(second.CreateClient());
-            await CancelAsync(api, jobId);
+            await api.CancelAsync(jobId);
             var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(60));
 
             Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
@@ -97,12 +96,6 @@ public sealed class CancelAfterHostStoppedTests(TestStack stack)
         {
             secondGate.Open();
         }
-    }
-
-    private static async Task CancelAsync(JobsClient api, Guid jobId)
-    {
-        using var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null);
-        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
     }
 
     /// <summary>

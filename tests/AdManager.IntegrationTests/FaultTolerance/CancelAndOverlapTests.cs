@@ -14,10 +14,7 @@ public sealed class CancelAndOverlapTests(TestStack stack)
 
         var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
         await StoreOutageTests.WaitForBatchesAsync(api, jobId, 3);
-        using (var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
-        {
-            Assert.Equal(System.Net.HttpStatusCode.Accepted, cancel.StatusCode);
-        }
+        await api.CancelAsync(jobId);
         var (job, _) = await api.WaitForFinalAsync(jobId);
 
         Assert.Equal("Cancelled", job["status"]!.GetValue<string>());

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using AdManager.IntegrationTests.Infrastructure;
@@ -31,10 +30,7 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
         var jobId = await api.SubmitAsync(JobsClient.FileJob(export.Directory.Path, dataTypes: ["ProductCatalogData"]));
         await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal("InProgress:Validating", (await api.GetAsync(jobId))["status"]!.GetValue<string>());
-        using (var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        }
+        await api.CancelAsync(jobId);
         try
         {
             var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(30));
@@ -130,10 +126,7 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
 
             await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["progress"]!["recordsRead"]!.GetValue<long>() >= Before / 2,
                 TimeSpan.FromSeconds(60), "the read to be under way");
-            using (var cancel = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
-            {
-                Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-            }
+            await api.CancelAsync(jobId);
             resume.SetResult();
             var (job, _) = await api.WaitForFinalAsync(jobId);
 

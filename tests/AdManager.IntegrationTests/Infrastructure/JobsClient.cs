@@ -94,6 +94,14 @@ public sealed class JobsClient(HttpClient http)
         }
     }
 
+    /// <summary>Cancels the job; the service must accept the cancel (<c>202</c>).</summary>
+    public async Task CancelAsync(Guid jobId)
+    {
+        using var response = await http.PostAsync($"{Jobs}/{jobId}/cancel", null);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted,
+            $"cancel answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     public async Task<JsonNode> ReportAsync(Guid jobId)
     {
         var text = await http.GetStringAsync($"{Jobs}/{jobId}/report");

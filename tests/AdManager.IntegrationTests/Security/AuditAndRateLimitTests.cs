@@ -24,8 +24,7 @@ public sealed class AuditAndRateLimitTests(TestStack stack) : IDisposable
 
         var jobId = await alice.SubmitAsync(export.Request());
         await alice.WaitForStatusAsync(jobId, "InProgress:Loading", TimeSpan.FromSeconds(120));
-        using (var cancel = await bob.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null))
-            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        await bob.CancelAsync(jobId);
         var (job, _) = await bob.WaitForFinalAsync(jobId);
 
         Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
