@@ -18,6 +18,16 @@ public static class TelemetryExtensions
     private static readonly string[] OrleansSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
     private const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>
+    /// Npgsql names a connection pool after its connection string, all of it but the password: for a legacy source that
+    /// is the secret (user, host, database, any other setting such as an SSL key's password), for the platform's own
+    /// store its configured connection string. Metrics and spans must not carry it, so Npgsql's metrics keep only these
+    /// labels (connections are counted over all pools; operations per server), and spans lose the data source's name.
+    /// </summary>
+    private const string NpgsqlMeter = "Npgsql";   // also its activity source's name
+    private static readonly string[] NpgsqlLabels =
+        ["db.client.connection.state", "db.system.name", "db.operation.name", "db.response.status_code", "error.type", "server.address", "server.port"];
+
     public static WebApplicationBuilder AddMigrationTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -35,6 +45,7 @@ public static class TelemetryExtensions
                 metrics.AddMeter(MigrationMetrics.MeterName, OrleansMeter)
                     .AddAspNetCoreInstrumentation()
                     .AddNpgsqlInstrumentation()
+                    .AddView(instrument => instrument.Meter.Name == NpgsqlMeter ? new MetricStreamConfiguration { TagKeys = NpgsqlLabels } : null)
                     .AddRuntimeInstrumentation();
                 if (options.PrometheusEnabled) metrics.AddPrometheusExporter();
             });
@@ -47,7 +58,8 @@ public static class TelemetryExtensions
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
                 .AddSource(OrleansSources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOperational(context.Request.Path, options))
-                .AddNpgsql());
+                .AddNpgsql()
+                .AddProcessor(new NpgsqlDataSourceScrub()));
             telemetry.UseOtlpExporter();
         }
         return builder;
@@ -64,4 +76,13 @@ public static class TelemetryExtensions
     /// <summary>Probes and scrapes: frequent, uninteresting, and not worth a span each.</summary>
     private static bool IsOperational(PathString path, TelemetryOptions options) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments(options.PrometheusPath);
+
+    /// <summary>Removes the data source's name (its connection string but the password) from Npgsql's spans before export.</summary>
+    private sealed class NpgsqlDataSourceScrub : BaseProcessor<System.Diagnostics.Activity>
+    {
+        public override void OnEnd(System.Diagnostics.Activity activity)
+        {
+            if (activity.Source.Name == NpgsqlMeter) activity.SetTag("db.npgsql.data_source", null);
+        }
+    }
 }

@@ -37,6 +37,28 @@ public sealed class TelemetryConfigurationTests
     }
 
     [Fact]
+    public async Task Database_spans_lose_the_data_source_name_which_is_the_connection_string_but_its_password()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4317";
+        builder.Configuration["Telemetry:TraceSampleRatio"] = "1";
+        builder.AddMigrationTelemetry();
+        await using var app = builder.Build();
+        Assert.NotNull(app.Services.GetService<TracerProvider>());
+
+        // A span as Npgsql's activity source makes one for a statement on a legacy source's connection.
+        using var npgsql = new System.Diagnostics.ActivitySource("Npgsql");
+        using var activity = npgsql.StartActivity("SELECT");
+        Assert.NotNull(activity);
+        activity.SetTag("db.npgsql.data_source", "Host=legacy;Username=reader;SSL Password=planted");
+        activity.SetTag("db.system.name", "postgresql");
+        activity.Stop();
+
+        Assert.Null(activity.GetTagItem("db.npgsql.data_source"));
+        Assert.Equal("postgresql", activity.GetTagItem("db.system.name"));
+    }
+
+    [Fact]
     public async Task A_sample_ratio_outside_zero_to_one_is_refused_at_start()
     {
         var builder = WebApplication.CreateBuilder();

@@ -58,8 +58,13 @@ public sealed class PostgresSourceParityTests(TestStack stack, LegacyDatabase db
         Assert.Equal([fileJob.ToString()], fileTargets.JobIds);
         Assert.Equal([dbJob.ToString()], dbTargets.JobIds);
 
+        // The metrics endpoint (scraped without a token) describes the database connections, but not with the secret's
+        // content: Npgsql named the legacy pool after the connection string, role name and all.
+        var metrics = await api.Http.GetStringAsync("/metrics");
+        Assert.Contains("db_client_connection_count", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(db.Role, metrics, StringComparison.Ordinal);
         await SecretLeaks.AssertNowhereAsync(db.Password, schema, stack, host, _logs,
-            (await api.GetAsync(dbJob)).ToJsonString(), dbReport.ToJsonString(), await api.Http.GetStringAsync(JobsClient.Jobs));
+            (await api.GetAsync(dbJob)).ToJsonString(), dbReport.ToJsonString(), await api.Http.GetStringAsync(JobsClient.Jobs), metrics);
     }
 
     private MigrationHost Host(string name, Dictionary<string, string?>? extra = null)
