@@ -94,7 +94,9 @@ public sealed class PostgresTableShapeTests(TestStack stack, LegacyDatabase db) 
 
             Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
             var rejection = Assert.Single(await api.AllRejectionsAsync(jobId));
-            Assert.Equal("catalogs 2  invalid_encoding", $"{rejection["entity"]} {rejection["line"]} {rejection["key"]} {rejection["reason"]}");
+            // Named as a file's would be: the row's key (its own bytes are UTF-8), the column and the byte.
+            Assert.Equal($"catalogs 2 {p}k2 invalid_encoding", $"{rejection["entity"]} {rejection["line"]} {rejection["key"]} {rejection["reason"]}");
+            Assert.Equal("the record's bytes are not valid UTF-8: byte 0xE9 at offset 3 of the value in column 'catalog_name'", rejection["detail"]!.GetValue<string>());
             Assert.Contains("catalog_metadata ", Assert.Single((await TargetSnapshot.ReadAsync(stack, p)).Rows));
             Assert.Contains("\"name\": \"Caf\u00e9\"", Assert.Single((await TargetSnapshot.ReadAsync(stack, p)).Rows));
         }

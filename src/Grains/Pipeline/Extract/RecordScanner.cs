@@ -93,7 +93,12 @@ internal abstract class RecordScanner : IDisposable
             return (-1, 0);
         }
 
-        var bytes = RecordBytes;
+        return FirstInvalidByte(RecordBytes);
+    }
+
+    /// <summary>Where <paramref name="bytes"/> first stop being UTF-8: the offset and the offending byte, or (-1, 0).</summary>
+    public static (int Offset, byte Value) FirstInvalidByte(ReadOnlySpan<byte> bytes)
+    {
         var offset = 0;
         while (offset < bytes.Length)
         {

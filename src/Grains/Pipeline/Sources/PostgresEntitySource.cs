@@ -57,10 +57,11 @@ internal sealed class PostgresEntitySource : IEntitySource
         while (true)
         {
             var values = new string?[_table.Entity.Columns.Count];
-            bool more, valid;
+            bool more;
+            string? invalid;
             try
             {
-                (more, valid) = ReadRow(fields, values);
+                (more, invalid) = ReadRow(fields, values);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -69,17 +70,19 @@ internal sealed class PostgresEntitySource : IEntitySource
             }
             if (!more) yield break;
             line++;
-            yield return valid
+            // A row with a value that is not UTF-8 keeps its other values, unchecked, so its rejection can show its key.
+            yield return invalid is null
                 ? new SourceRecord(line, RecordProblem.None, values)
-                : new SourceRecord(line, RecordProblem.InvalidEncoding, null);
+                : new SourceRecord(line, RecordProblem.InvalidEncoding, null, invalid, values);
         }
     }
 
-    private (bool More, bool Valid) ReadRow(IReadOnlyList<int> fields, string?[] values)
+    /// <summary>Reads a row into <paramref name="values"/>; Invalid: where its first value that is not UTF-8 breaks (null: none).</summary>
+    private (bool More, string? Invalid) ReadRow(IReadOnlyList<int> fields, string?[] values)
     {
         // The first row waits for the server's sort; later ones are mostly in the buffer already (no async cost then).
-        if (Wait(_exporter.StartRowAsync(_ct)) < 0) return (false, false);
-        var valid = true;
+        if (Wait(_exporter.StartRowAsync(_ct)) < 0) return (false, null);
+        string? invalid = null;
         for (var i = 0; i < fields.Count; i++)
         {
             if (_exporter.IsNull)
@@ -88,10 +91,17 @@ internal sealed class PostgresEntitySource : IEntitySource
                 continue;
             }
             var bytes = _exporter.Read<byte[]>(NpgsqlDbType.Bytea);
-            if (!Utf8.IsValid(bytes)) valid = false;
-            else if (valid) values[fields[i]] = Encoding.UTF8.GetString(bytes);
+            if (Utf8.IsValid(bytes))
+            {
+                values[fields[i]] = Encoding.UTF8.GetString(bytes);
+            }
+            else if (invalid is null)
+            {
+                var (offset, value) = RecordScanner.FirstInvalidByte(bytes);
+                invalid = $"the record's bytes are not valid UTF-8: byte 0x{value:X2} at offset {offset} of the value in column '{_table.Entity.Columns[fields[i]].Name}'";
+            }
         }
-        return (true, valid);
+        return (true, invalid);
     }
 
     /// <summary>Blocks this thread-pool thread (the read is synchronous by design) unless the result is already there.</summary>
