@@ -69,6 +69,36 @@ public sealed class PostgresTableShapeTests(TestStack stack, LegacyDatabase db) 
     }
 
     [Fact]
+    public async Task A_date_column_s_BC_and_infinite_dates_are_invalid_values_not_other_dates()
+    {
+        var p = "d" + Guid.NewGuid().ToString("N")[..10] + "-";
+        var schema = await db.CreateSchemaAsync(
+            """
+            CREATE TABLE {s}.campaigns (campaign_id text PRIMARY KEY, merchant_id text, campaign_name text, status text,
+                daily_budget text, currency text, start_date date, end_date date, targeting_json text, last_modified text)
+            """,
+            $"""
+            INSERT INTO {"{s}"}.campaigns VALUES
+                ('{p}c1', 'm1', 'Caesar', 'active', '1', 'USD', '0044-03-15 BC', NULL, NULL, '2024-03-01T00:00:00Z'),
+                ('{p}c2', 'm1', 'Open', 'active', '1', 'USD', '2024-03-01', 'infinity', NULL, '2024-03-01T00:00:00Z'),
+                ('{p}c3', 'm1', 'Far', 'active', '1', 'USD', '0001-01-01', '9999-12-31', NULL, '2024-03-01T00:00:00Z')
+            """);
+        await using var host = new MigrationHost(stack, "dates-" + p, new Dictionary<string, string?> { ["Secrets:legacydb"] = db.ReaderConnectionString });
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(SourceParityExport.PostgresJob("legacydb", schema, dataTypes: ["CampaignData"]));
+        var (job, _) = await api.WaitForFinalAsync(jobId);
+
+        Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
+        var rejections = await api.AllRejectionsAsync(jobId);
+        Assert.Equal([$"{p}c1 invalid_value:start_date", $"{p}c2 invalid_value:end_date"], rejections.Select(r => $"{r["key"]} {r["reason"]}"));
+        Assert.Contains("0044-03-15 BC", rejections[0]["detail"]!.GetValue<string>());
+        Assert.Contains("infinity", rejections[1]["detail"]!.GetValue<string>());
+        // The calendar's own ends are dates like any other.
+        Assert.Contains("\"end_date\": \"9999-12-31\"", Assert.Single((await TargetSnapshot.ReadAsync(stack, p)).Rows));
+    }
+
+    [Fact]
     public async Task A_value_that_is_not_utf8_in_a_sql_ascii_database_is_invalid_encoding_as_in_a_file()
     {
         await using var ascii = LegacyDatabase.WithEncoding("SQL_ASCII");

@@ -99,7 +99,7 @@ public sealed class LegacyTablePlanTests
             Column("impressions", oid: Int4, category: 'N', type: "integer"), Column("clicks"), Column("cost"),
         };
         var sql = LegacyTablePlan.Create("legacy", EntitySchema.CampaignPerformance, columns).CopySql;
-        Assert.Contains("convert_to(to_char(\"date\", 'YYYY-MM-DD'), 'UTF8')", sql);
+        Assert.Contains("convert_to(CASE WHEN \"date\" BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' THEN to_char(\"date\", 'YYYY-MM-DD') ELSE \"date\"::text END, 'UTF8')", sql);
         Assert.Contains("convert_to(\"impressions\"::text, 'UTF8')", sql);
     }
 

@@ -107,8 +107,9 @@ public sealed class LegacyTablePlan
         return column.BaseTypeOid switch
         {
             Int2 or Int4 or Int8 or Numeric or Json or Jsonb => $"{q}::text",
-            // to_char, not ::text: the text of a date depends on the session's DateStyle.
-            Date => $"to_char({q}, 'YYYY-MM-DD')",
+            // to_char, not ::text: the text of a date depends on the session's DateStyle. But to_char drops the era (44 BC
+            // would read as AD 44) and gives nothing for infinity: those keep their own text, which no rule takes for a date.
+            Date => $"CASE WHEN {q} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31' THEN to_char({q}, 'YYYY-MM-DD') ELSE {q}::text END",
             _ => null,
         };
     }
