@@ -37,7 +37,7 @@ public sealed partial class MigrationJobGrain
                 JobLog.Paused(logger, JobId, state.State.Status.ToWire());
                 return;
             }
-            catch (Exception ex) when (ex is ExportFileException or Secrets.SecretNotFoundException or LegacySourceException)
+            catch (Exception ex) when (ex is ExportFileException or Secrets.SecretNotFoundException or LegacySourceException { Transient: false })
             {
                 // A file-level problem fails the job as a whole: what was read of other files is no result, so the
                 // report and the rejections say nothing was processed rather than show half an export.
@@ -114,7 +114,7 @@ public sealed partial class MigrationJobGrain
         return false;
     }
 
-    private static string Cause(Exception ex) => ex is BatchFailedException ? ex.Message : StoreErrors.Describe(ex);
+    private static string Cause(Exception ex) => ex is BatchFailedException or LegacySourceException ? ex.Message : StoreErrors.Describe(ex);
 
     /// <summary>
     /// Ends the job; if even that cannot be stored, drops the unsaved changes so the persisted checkpoint

@@ -35,6 +35,7 @@ public static class TransientFaults
         Dynamo.DynamoThrottledException => true,
         Jobs.BatchFailedException batch => batch.Transient,
         Postgres.StagingLostException => true,
+        Pipeline.Sources.LegacySourceException legacy => legacy.Transient,
         HttpRequestException or SocketException or TimeoutException or IOException => true,
         Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException => true,
         _ => false,

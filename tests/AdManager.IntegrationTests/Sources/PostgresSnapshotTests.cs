@@ -106,6 +106,40 @@ public sealed class PostgresSnapshotTests(TestStack stack, LegacyDatabase db) : 
         Assert.Contains(targets.Rows, r => r.Contains($"\"campaign_id\": \"{p}c2\"") && r.Contains("\"name\": \"Renamed\""));
     }
 
+    [Fact]
+    public async Task A_legacy_session_the_server_ends_mid_read_is_read_again_from_a_new_snapshot()
+    {
+        var schema = await db.CreateSchemaAsync();
+        await LegacyExportLoader.LoadAsync(db, schema, _export.Directory.Path);
+        await using var host = new MigrationHost(stack, "snapkill-" + _export.P, new Dictionary<string, string?> { ["Secrets:legacydb"] = db.ReaderConnectionString });
+        var api = new JobsClient(host.CreateClient());
+        Guid jobId;
+
+        await using (var blocker = await db.Owner.OpenConnectionAsync())
+        {
+            await using var blocking = await blocker.BeginTransactionAsync();
+            await ExecAsync(blocker, $"LOCK TABLE {schema}.catalogs IN ACCESS EXCLUSIVE MODE");
+            jobId = await api.SubmitAsync(_export.PostgresRequest(schema));
+            await WaitUntilTheJobWaitsForAsync($"{schema}.catalogs");
+            // What a legacy failover, a restart or an administrator does to the job's session, with two tables read.
+            Assert.True(await ScalarAsync<bool>(blocker, $"SELECT bool_and(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '{db.Role}'"));
+            await blocking.RollbackAsync();
+        }
+
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
+        Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
+        Assert.Contains(host.Logs.Entries, l => l.Contains($"Job {jobId}", StringComparison.Ordinal) && l.Contains("transient fault, retry 1/", StringComparison.Ordinal)
+            && l.Contains("the server ended the session", StringComparison.Ordinal));
+        // Read once more from the start, counted once: the same report and targets as the export's files give.
+        var report = await api.ReportAsync(jobId);
+        var targets = await TargetSnapshot.ReadAsync(stack, _export.P);
+        var fileJob = await api.SubmitAsync(_export.FileRequest());
+        await api.WaitForFinalAsync(fileJob);
+        var fileReport = await api.ReportAsync(fileJob);
+        Assert.Equal(fileReport["entities"]!.ToJsonString(), report["entities"]!.ToJsonString());
+        Assert.Equal((await TargetSnapshot.ReadAsync(stack, _export.P)).Rows, targets.Rows);
+    }
+
     /// <summary>Waits, by asking the server, until the reader role's session is blocked on the table's lock.</summary>
     private Task WaitUntilTheJobWaitsForAsync(string table) => WaitUntilAsync($"""
         SELECT count(*) > 0 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

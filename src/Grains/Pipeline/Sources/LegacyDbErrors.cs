@@ -20,7 +20,20 @@ public sealed record LegacyDbTarget(string CredentialsRef, string Server)
 /// </summary>
 public static class LegacyDbErrors
 {
-    public static LegacySourceException Describe(Exception ex, LegacyDbTarget target, string doing) => new($"{target}: {doing} failed: {Cause(ex)}");
+    public static LegacySourceException Describe(Exception ex, LegacyDbTarget target, string doing) =>
+        new($"{target}: {doing} failed: {Cause(ex)}", Transient(ex));
+
+    /// <summary>
+    /// Passing: the server ended the session or is restarting, has no free slot, or the connection broke mid-read. Not a
+    /// connection refused or a host not found: those are far more often a wrong secret, better told at once.
+    /// </summary>
+    private static bool Transient(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+            or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException { InnerException: IOException } => true,
+        _ => false,
+    };
 
     private static string Cause(Exception ex) => ex switch
     {
@@ -32,8 +45,10 @@ public static class LegacyDbErrors
         PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } pg => $"permission denied ({pg.MessageText})",
         PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => "the server cancelled the read (statement_timeout?)",
         PostgresException { SqlState: PostgresErrorCodes.TooManyConnections } => "the server has no free connection slots",
-        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow } pg =>
-            $"the server is shutting down or not accepting connections (SQLSTATE {pg.SqlState})",
+        PostgresException { SqlState: PostgresErrorCodes.AdminShutdown } =>
+            "the server ended the session (an administrator terminated it, or the server is shutting down; SQLSTATE 57P01)",
+        PostgresException { SqlState: PostgresErrorCodes.CrashShutdown } => "the server ended the session after another process crashed (SQLSTATE 57P02)",
+        PostgresException { SqlState: PostgresErrorCodes.CannotConnectNow } => "the server is starting or stopping and accepts no connections (SQLSTATE 57P03)",
         PostgresException pg => $"the server answered SQLSTATE {pg.SqlState}: {pg.MessageText}",
         TimeoutException => "timed out",
         NpgsqlException { InnerException: TimeoutException } => "timed out",
