@@ -108,9 +108,14 @@ public sealed class JobIndexStore(NpgsqlDataSource dataSource, IOptions<ClusterO
         command.Parameters.Add(new NpgsqlParameter { Value = ServiceId + "/" + key });
         command.Parameters.Add(new NpgsqlParameter { Value = requestHash });
         command.Parameters.Add(new NpgsqlParameter { Value = newJobId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new IdempotencyClaim(reader.GetGuid(0), reader.GetBoolean(2), reader.GetString(1) == requestHash);
+        // A request with the same key at the same instant: its insert committed while this one's waited on the conflict,
+        // after this statement's snapshot was taken, so the statement finds no row. The next statement sees it.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct)) return new IdempotencyClaim(reader.GetGuid(0), reader.GetBoolean(2), reader.GetString(1) == requestHash);
+            if (attempt == 3) throw new InvalidOperationException($"idempotency key claim found no row {attempt} times");
+        }
     }
 
     private static async Task<List<Guid>> ReadIdsAsync(NpgsqlCommand command, CancellationToken ct)
