@@ -85,6 +85,8 @@ public sealed partial class MigrationJobGrain
     /// <summary>Fails the job for a fault it cannot go on from, or one that outlasted the retry budget.</summary>
     private async Task GiveUpAsync(Exception ex)
     {
+        // Final already, its last steps failing: the resume reminder, still registered, takes them up later.
+        if (state.State.Status.IsFinal()) return;
         var transient = TransientFaults.IsTransient(ex);
         if (!transient) JobLog.Crashed(logger, JobId, state.State.Status.ToWire(), ex);
         var error = transient
@@ -157,6 +159,12 @@ public sealed partial class MigrationJobGrain
     private async Task RunPhasesAsync(CancellationToken ct)
     {
         var s = state.State;
+        if (s.Status.IsFinal())
+        {
+            // Back after a fault that came once the final status was stored.
+            await CompleteFinalAsync();
+            return;
+        }
         if (s.CancelRequested && s.Status != JobStatus.Loading)
         {
             // Cancelled while no activation ran the job (its host died, and the cancel reached the job's next activation
@@ -328,6 +336,12 @@ public sealed partial class MigrationJobGrain
         await MoveAsync(final);
         pipeline.Metrics.JobFinished(final.ToString(), now - s.SubmittedAt);
         JobLog.Finished(logger, JobId, final.ToWire(), error ?? "");
+        await ReleaseAsync();
+    }
+
+    /// <summary>What a final job lets go of once its status is stored: the resume reminder, and its staging.</summary>
+    private async Task ReleaseAsync()
+    {
         await UnregisterResumeAsync();
         try
         {
@@ -337,6 +351,20 @@ public sealed partial class MigrationJobGrain
         {
             JobLog.StagingCleanupFailed(logger, JobId, ex.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// The steps that follow a final status once it is stored, again: the job list's row, then <see cref="ReleaseAsync"/>.
+    /// A store fault between them, or the silo dying, had left the row saying the job runs, for good: the list filed it
+    /// under a status it no longer has, and every later job with overlapping data waited for it. So the retry after such
+    /// a fault comes here, and so do the resume reminder (registered until the last step) and a silo's failover scan
+    /// (which goes by that row).
+    /// </summary>
+    private async Task CompleteFinalAsync()
+    {
+        var s = state.State;
+        await index.UpsertAsync(JobId, s.Config!, s.Status, s.SubmittedAt, s.UpdatedAt, CancellationToken.None);
+        await ReleaseAsync();
     }
 
     private async Task MoveAsync(JobStatus next)

@@ -146,10 +146,11 @@ public sealed partial class MigrationJobGrain(
         }
     }
 
-    public Task Resume()
+    public async Task Resume()
     {
-        EnsureRunning();
-        return Task.CompletedTask;
+        // The failover scan goes by the job list's rows: a final job listed as running missed its last steps.
+        if (state.State.Exists && state.State.Status.IsFinal()) await CompleteFinalAsync();
+        else EnsureRunning();
     }
 
     /// <summary>An activation of a job that was running elsewhere (its host died) takes over at once.</summary>
@@ -181,12 +182,14 @@ public sealed partial class MigrationJobGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (state.State.Status.IsFinal() || !state.State.Exists)
+        if (!state.State.Exists)
         {
             await UnregisterResumeAsync();
             return;
         }
-        EnsureRunning();
+        // Still registered once final: the steps after the final status did not all happen.
+        if (state.State.Status.IsFinal()) await CompleteFinalAsync();
+        else EnsureRunning();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -238,6 +238,61 @@ public sealed class StoreOutageTests(TestStack stack)
         await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
     }
 
+    /// <summary>
+    /// The job list's row refuses a job's final status (a store fault between the job's two writes): the job still ends
+    /// up listed under it, and a later job with overlapping data does not wait for it for ever (it did: the row kept
+    /// saying the job ran, and the later job waits for every earlier overlapping job the list says is running).
+    /// </summary>
+    [Fact]
+    public async Task A_final_status_the_job_list_missed_is_written_again_and_later_overlapping_jobs_do_not_wait_for_ever()
+    {
+        var prefix = "x" + Guid.NewGuid().ToString("N")[..10] + "-";
+        using var earlier = new CatalogExport(products: 100, prefix: prefix, nameTag: "old");
+        using var later = new CatalogExport(products: 100, prefix: prefix, nameTag: "new");
+        var serviceId = "index-" + prefix;
+        await stack.Db.ExecAsync($"""
+            CREATE OR REPLACE FUNCTION admanager_test_refuse_final() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.service_id = '{serviceId}' AND NEW.status = 'Completed' THEN
+                    RAISE EXCEPTION 'refused by the test' USING ERRCODE = '57P03';
+                END IF;
+                RETURN NEW;
+            END $$;
+            DROP TRIGGER IF EXISTS admanager_test_refuse_final ON migration_jobs;
+            CREATE TRIGGER admanager_test_refuse_final BEFORE INSERT OR UPDATE ON migration_jobs FOR EACH ROW EXECUTE FUNCTION admanager_test_refuse_final();
+            """);
+        try
+        {
+            await using var host = new MigrationHost(stack, serviceId);
+            var api = new JobsClient(host.CreateClient());
+            var first = await api.SubmitAsync(earlier.Request());
+            await Poll.UntilAsync(() => Task.FromResult(host.Logs.Entries.Any(l => l.Contains($"Job {first} in Completed: transient fault", StringComparison.Ordinal))),
+                TimeSpan.FromSeconds(60), "the job's final status to be refused by its list row");
+            Assert.Equal("InProgress:Validating", await IndexStatusAsync(first));
+            await stack.Db.ExecAsync("DROP TRIGGER IF EXISTS admanager_test_refuse_final ON migration_jobs");
+
+            var second = await api.SubmitAsync(later.Request());
+            var (job, _) = await api.WaitForFinalAsync(second, TimeSpan.FromSeconds(60));
+
+            Assert.Equal("Completed", job["status"]!.GetValue<string>());
+            Assert.Equal("Completed", await IndexStatusAsync(first));
+            var listed = JsonNode.Parse(await api.Http.GetStringAsync($"{JobsClient.Jobs}?status=Completed"))!["items"]!.AsArray();
+            Assert.Contains(listed, j => j!["jobId"]!.GetValue<string>() == first.ToString());
+            Assert.All(await Targets.ProductItemsAsync(stack, prefix), p => Assert.Equal(second.ToString(), p["MigrationJobId"].S));
+        }
+        finally
+        {
+            await stack.Db.ExecAsync("DROP TRIGGER IF EXISTS admanager_test_refuse_final ON migration_jobs; DROP FUNCTION IF EXISTS admanager_test_refuse_final()");
+        }
+    }
+
+    private async Task<string> IndexStatusAsync(Guid jobId)
+    {
+        await using var command = stack.Db.CreateCommand("SELECT status FROM migration_jobs WHERE job_id = $1");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = jobId });
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Fails the BatchWriteItem requests of the given numbers (counted from 1) as a dropped connection would.</summary>
     private sealed class FailingCalls(params int[] failing) : IDynamoInterceptor
     {
