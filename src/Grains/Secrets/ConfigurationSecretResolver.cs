@@ -39,14 +39,15 @@ public sealed partial class ConfigurationSecretResolver(
             var file = new FileInfo(path);
             if (file.Exists)
             {
-                if (file.Length > MaxFileBytes) throw new SecretNotFoundException(name);
+                // A mounted file that is there but unusable says so: "not configured" would send the administrator looking
+                // for a file they can see.
+                if (file.Length > MaxFileBytes)
+                    throw new SecretNotFoundException(name, $"the secret file '{name}' is larger than {MaxFileBytes / 1024} KiB, too large for a connection string");
                 // Mounted secrets often end with the newline an editor or `echo` added; it is never part of the value.
                 var value = File.ReadAllText(path).TrimEnd('\r', '\n');
-                if (value.Length > 0)
-                {
-                    Log.Resolved(logger, name, "file");
-                    return new SecretValue(name, value);
-                }
+                if (value.Length == 0) throw new SecretNotFoundException(name, $"the secret file '{name}' is empty");
+                Log.Resolved(logger, name, "file");
+                return new SecretValue(name, value);
             }
         }
 

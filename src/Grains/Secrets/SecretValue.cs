@@ -15,9 +15,9 @@ public sealed class SecretValue(string name, string value)
     public override string ToString() => $"[secret {name}]";
 }
 
-/// <summary>No secret of this name is configured; the message names the reference, never a value.</summary>
-public sealed class SecretNotFoundException(string name)
-    : Exception($"secret '{name}' is not configured on the silo (set Secrets__{name} or mount a file named {name} in the secrets directory)")
+/// <summary>No usable secret of this name is configured; the message names the reference, never a value.</summary>
+public sealed class SecretNotFoundException(string name, string? why = null)
+    : Exception(why ?? $"secret '{name}' is not configured on the silo (set Secrets__{name} or mount a file named {name} in the secrets directory)")
 {
     public string SecretName => name;
 }

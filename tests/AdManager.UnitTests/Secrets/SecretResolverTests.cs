@@ -44,8 +44,10 @@ public sealed class SecretResolverTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_directory.FullName, "empty"), "\n");
         File.WriteAllText(Path.Combine(_directory.FullName, "huge"), new string('x', 100_000));
-        Assert.Throws<SecretNotFoundException>(() => Resolver().Resolve("empty"));
-        Assert.Throws<SecretNotFoundException>(() => Resolver().Resolve("huge"));
+        // Each says what is wrong with the file that is there, not that there is none.
+        Assert.Equal("the secret file 'empty' is empty", Assert.Throws<SecretNotFoundException>(() => Resolver().Resolve("empty")).Message);
+        Assert.Equal("the secret file 'huge' is larger than 64 KiB, too large for a connection string",
+            Assert.Throws<SecretNotFoundException>(() => Resolver().Resolve("huge")).Message);
     }
 
     [Theory]
