@@ -97,6 +97,26 @@ public sealed class PostgresSourceFailureTests(TestStack stack, LegacyDatabase d
         Assert.Equal($"the legacy database's role may not read {schema}.catalogs (no SELECT privilege)", error);
     }
 
+    [Fact]
+    public async Task Column_grants_are_enough_for_the_columns_read_and_a_missing_one_is_named()
+    {
+        const string grant = "campaign_id, merchant_id, campaign_name, status, daily_budget, currency, start_date, end_date, targeting_json, last_modified";
+        var schema = await db.CreateSchemaAsync(Tables, "ALTER TABLE {s}.campaigns ADD COLUMN secret_notes text",
+            $"REVOKE SELECT ON {{s}}.campaigns FROM {db.Role}", $"GRANT SELECT (id, {grant}) ON {{s}}.campaigns TO {db.Role}");
+        await using (var host = new MigrationHost(stack, "pgcols-" + Guid.NewGuid().ToString("N")[..10], Reader))
+        {
+            var api = new JobsClient(host.CreateClient());
+            var (job, _) = await api.WaitForFinalAsync(await api.SubmitAsync(SourceParityExport.PostgresJob("legacydb", schema, dataTypes: ["CampaignData"])));
+            Assert.True(job["status"]!.GetValue<string>() == "Completed", job.ToJsonString());
+            Assert.Equal(1, (await api.ReportAsync(Guid.Parse(job["jobId"]!.GetValue<string>())))["entities"]!["campaigns"]!["loaded"]!.GetValue<long>());
+        }
+
+        // Without the grant on a spec column, the job names it (the key column ordering the rows counts too).
+        await db.ExecAsync($"REVOKE SELECT (currency, id) ON {schema}.campaigns FROM {db.Role}");
+        var error = await FailingJobAsync("legacydb", schema, Reader, dataTypes: ["CampaignData"]);
+        Assert.Equal($"the legacy database's role may not read the columns 'currency', 'id' of {schema}.campaigns (no SELECT privilege)", error);
+    }
+
     private Dictionary<string, string?> Reader => new() { ["Secrets:legacydb"] = db.ReaderConnectionString };
 
     private int Port => new NpgsqlConnectionStringBuilder(db.ReaderConnectionString).Port;

@@ -8,7 +8,8 @@ namespace AdManager.Grains.Pipeline.Sources;
 /// <param name="BaseTypeOid">The type's OID, or its base type's for a domain.</param>
 /// <param name="Category">The base type's <c>typcategory</c> (<c>S</c> for strings).</param>
 /// <param name="PrimaryKeyPosition">1-based position in the primary key, or null.</param>
-public sealed record LegacyColumn(string Name, string TypeName, uint BaseTypeOid, char Category, int? PrimaryKeyPosition);
+/// <param name="Readable">The role may select it (a grant on the table, or on the column).</param>
+public sealed record LegacyColumn(string Name, string TypeName, uint BaseTypeOid, char Category, int? PrimaryKeyPosition, bool Readable = true);
 
 /// <summary>
 /// How one legacy table is read: a binary COPY of the spec's columns in primary-key order, each value as UTF-8 bytes
@@ -71,8 +72,16 @@ public sealed class LegacyTablePlan
                 "use text (values as the export writes them), or integer, numeric, date or json");
         }
 
-        var warnings = new List<string>();
         var primaryKey = columns.Where(c => c.PrimaryKeyPosition is not null).OrderBy(c => c.PrimaryKeyPosition).ToList();
+        // Grants per column are enough, for the columns read: the spec's and the key's (the order).
+        var unreadable = present.Union(primaryKey).Where(c => !c.Readable).Select(c => $"'{Shorten(c.Name)}'").ToList();
+        if (unreadable.Count > 0)
+        {
+            throw new LegacySourceException(
+                $"the legacy database's role may not read the column{(unreadable.Count > 1 ? "s" : "")} {string.Join(", ", unreadable)} of {name} (no SELECT privilege)");
+        }
+
+        var warnings = new List<string>();
         foreach (var column in columns.Where(c => entity.IndexOf(c.Name) < 0 && c.PrimaryKeyPosition is null))
         {
             warnings.Add($"{name}: unknown column '{Shorten(column.Name)}' ignored");

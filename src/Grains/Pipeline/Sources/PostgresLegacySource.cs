@@ -15,8 +15,9 @@ internal sealed class PostgresLegacySource : ILegacySource
     private const string SchemaSql = "SELECT has_schema_privilege(oid, 'USAGE') FROM pg_catalog.pg_namespace WHERE nspname = $1";
 
     private const string ColumnsSql = """
-        SELECT c.relname, has_table_privilege(c.oid, 'SELECT'), a.attname, format_type(a.atttypid, a.atttypmod),
-               bt.oid, bt.typcategory, array_position(i.indkey::int2[], a.attnum)::int
+        SELECT c.relname, has_any_column_privilege(c.oid, 'SELECT'), a.attname, format_type(a.atttypid, a.atttypmod),
+               bt.oid, bt.typcategory, array_position(i.indkey::int2[], a.attnum)::int,
+               CASE WHEN a.attnum IS NOT NULL THEN has_column_privilege(c.oid, a.attnum, 'SELECT') END
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -121,7 +122,7 @@ internal sealed class PostgresLegacySource : ILegacySource
                 }
                 if (reader.IsDBNull(2)) continue;
                 list.Add(new LegacyColumn(reader.GetString(2), reader.GetString(3), reader.GetFieldValue<uint>(4), reader.GetChar(5),
-                    reader.IsDBNull(6) ? null : reader.GetInt32(6)));
+                    reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.GetBoolean(7)));
             }
         }
         if (unreadable.Count > 0)
