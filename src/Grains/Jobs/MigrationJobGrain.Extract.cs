@@ -32,7 +32,7 @@ public sealed partial class MigrationJobGrain
         {
             // One snapshot for every entity: whatever an interrupted run extracted came from an older snapshot, so
             // extraction starts over (entity checkpoints hold only within one snapshot).
-            foreach (var kind in entities) s.Entities[EntitySchema.For(kind).Name] = new EntityState();
+            foreach (var kind in entities) s.Entities[EntitySchema.For(kind).Name] = ReadAgain(s.Entities.GetValueOrDefault(EntitySchema.For(kind).Name));
             s.Warnings.Clear();
             s.SourceSnapshotAt = snapshotAt;
             await SaveAsync();
@@ -94,8 +94,8 @@ public sealed partial class MigrationJobGrain
     /// <summary>
     /// After extraction a job needs its staging until it is final. Unlogged staging comes back empty after a PostgreSQL
     /// crash; a job that finds it so (or was already re-staging when it stopped) reads its source again and resolves
-    /// again, keeping its status and its migratedAt, then goes on where it was: loading sends every batch again (an
-    /// upsert by key writes the same rows), validation compares the targets with the new staging.
+    /// again, keeping its status, its migratedAt and its load checkpoint (see <see cref="ReadAgain"/>), then goes on where
+    /// it was: loading sends the batches not stored yet, validation compares the targets with the new staging.
     /// Returns false when the job was cancelled meanwhile (and is now final).
     /// </summary>
     private async Task<bool> RestageIfLostAsync(CancellationToken ct)
@@ -128,7 +128,18 @@ public sealed partial class MigrationJobGrain
             await pipeline.Resolver.ResetEntityAsync(JobId, entity.Kind, CancellationToken.None);
         }
 
-        state.State.Entities.Clear();
+        foreach (var name in state.State.Entities.Keys.ToList()) state.State.Entities[name] = ReadAgain(state.State.Entities[name]);
         Interlocked.Exchange(ref _liveRead, 0);
     }
+
+    /// <summary>
+    /// An entity's state for reading its source again. Once Loading began, what the targets hold stays counted, with the
+    /// batches that stored it: a source read again gives the same batches (a file; a legacy database's new snapshot may
+    /// differ, and validation then names what changed), so Loading goes on from its checkpoint and a job that stops
+    /// meanwhile still reports what it wrote (it had reported nothing, and a finished job "nothing written").
+    /// </summary>
+    private EntityState ReadAgain(EntityState? old) =>
+        old is not null && state.State.Status is JobStatus.Loading or JobStatus.Validating
+            ? new EntityState { BatchWatermark = old.BatchWatermark, BatchesDone = old.BatchesDone, Written = old.Written }
+            : new EntityState();
 }

@@ -157,6 +157,39 @@ public sealed class StoreOutageTests(TestStack stack)
         await FaultAssertions.TargetsMatchReportAsync(stack, export, report, jobId);
     }
 
+    /// <summary>
+    /// A crash empties the staging while the job reads the targets back: it reads its source again and validates, and
+    /// what it loaded stays counted (the re-read had forgotten it: the finished job said nothing was written, its progress
+    /// 0 records and 0 batches, and both stepped back to 0 while it read).
+    /// </summary>
+    [Fact]
+    public async Task A_postgres_crash_while_validating_keeps_what_was_loaded_counted()
+    {
+        using var export = new CatalogExport(products: 600);
+        var reads = new HeldThenFailed();
+        await using var host = new MigrationHost(stack, "crashval-" + export.P, services: services =>
+            services.AddSingleton(InterceptedDynamo.Wrap(stack.Dynamo, reads, "QueryAsync", "BatchGetItemAsync")));
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await reads.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var loaded = (await api.GetAsync(jobId))["progress"]!;
+        // The crash empties the staging; the read-back then fails (a dropped connection), so the job goes back to its
+        // checkpoint, finds the staging gone and reads its source again.
+        await Infra.CrashAndRestartPostgresAsync(stack);
+        reads.Release();
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(180));
+
+        Assert.Contains(host.Logs.Entries, l => l.Contains($"Job {jobId}", StringComparison.Ordinal) && l.Contains("lost the job's staging", StringComparison.Ordinal));
+        Assert.Equal("Completed", job["status"]!.GetValue<string>());
+        var report = await api.ReportAsync(jobId);
+        Assert.False(report["nothingWritten"]!.GetValue<bool>());
+        Assert.Equal(loaded["batchesCompleted"]!.GetValue<int>(), job["progress"]!["batchesCompleted"]!.GetValue<int>());
+        Assert.Equal(loaded["recordsLoaded"]!.GetValue<long>(), job["progress"]!["recordsLoaded"]!.GetValue<long>());
+        Assert.Equal(export.Products, report["entities"]!["products"]!["verified"]!.GetValue<long>());
+        await FaultAssertions.TargetsMatchReportAsync(stack, export, report, jobId);
+    }
+
     [Fact]
     public async Task A_short_dynamodb_outage_is_retried_and_the_job_completes()
     {
@@ -291,6 +324,29 @@ public sealed class StoreOutageTests(TestStack stack)
         await using var command = stack.Db.CreateCommand("SELECT status FROM migration_jobs WHERE job_id = $1");
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = jobId });
         return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Holds the reads until <see cref="Release"/>, then fails those it held as a dropped connection would; later reads pass.</summary>
+    private sealed class HeldThenFailed : IDynamoInterceptor
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _released;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release()
+        {
+            Volatile.Write(ref _released, 1);
+            _release.TrySetResult();
+        }
+
+        public async Task<T> InvokeAsync<T>(Func<Task<T>> call, CancellationToken ct)
+        {
+            if (Volatile.Read(ref _released) == 1) return await call();
+            Reached.TrySetResult();
+            await _release.Task.WaitAsync(ct);
+            throw new HttpRequestException("connection reset (injected)");
+        }
     }
 
     /// <summary>Fails the BatchWriteItem requests of the given numbers (counted from 1) as a dropped connection would.</summary>
