@@ -32,7 +32,7 @@ public sealed partial class MigrationJobGrain
         {
             // One snapshot for every entity: whatever an interrupted run extracted came from an older snapshot, so
             // extraction starts over (entity checkpoints hold only within one snapshot).
-            foreach (var kind in entities) s.Entities[EntitySchema.For(kind).Name] = ReadAgain(s.Entities.GetValueOrDefault(EntitySchema.For(kind).Name));
+            foreach (var name in entities.Select(kind => EntitySchema.For(kind).Name)) s.Entities[name] = ReadAgain(s.Entities.GetValueOrDefault(name));
             s.Warnings.Clear();
             s.SourceSnapshotAt = snapshotAt;
             await SaveAsync();

@@ -38,11 +38,13 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
         var target = Canonical(location);
         if (roots.Any(root => IsUnder(target, root))) return null;
         // Named as configured, so an administrator knows where exports go (only admins may submit).
-        var named = options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).ToList();
+        var named = Configured();
         return $"location is outside the allowed source roots ({string.Join(", ", named.Take(5))}{(named.Count > 5 ? ", ..." : "")})";
     }
 
-    private List<string> Roots() => options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).Select(Canonical).ToList();
+    private List<string> Roots() => Configured().Select(Canonical).ToList();
+
+    private List<string> Configured() => options.Value.AllowedRoots.Where(r => !string.IsNullOrWhiteSpace(r)).ToList();
 
     /// <summary>The canonical directory to read, or an <see cref="ExportFileException"/> naming the problem.</summary>
     public string Resolve(string? location)
