@@ -1,11 +1,13 @@
 // The rendered overlays: valid against the Kubernetes schemas, and the operational invariants the
 // service relies on (docs/operations.md). Run by ./test.sh (node --test).
 import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { overlays, parseStream, renderOverlay } from "../lib/render.mjs";
 import { validateObject, describe as name } from "../lib/validate.mjs";
 import {
-  container, effectiveValue, envByName, matches, ofKind, silo, single, timeSpanSeconds,
+  container, effectiveValue, envByName, envConfigMap, matches, ofKind, silo, single, timeSpanSeconds,
 } from "../lib/manifests.mjs";
 
 test("the validator rejects a manifest that breaks the schema", async () => {
@@ -22,6 +24,19 @@ spec:
 `);
   await assert.rejects(validateObject(bad), /containerPort must be integer/);
   await assert.rejects(validateObject({ apiVersion: "v1", kind: "NoSuchKind", metadata: { name: "x" } }), /no schema/);
+});
+
+// The configuration sections the service binds, read from its source (`Section = "Jobs"`, `"Sources:File"`, ...), and
+// the ones ASP.NET Core itself reads. A key under any other section is read by nothing: a typo or a renamed option.
+const sourceRoot = new URL("../../../src", import.meta.url).pathname;
+const csFiles = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+  e.isDirectory() ? (/^(bin|obj)$/.test(e.name) ? [] : csFiles(join(dir, e.name))) : e.name.endsWith(".cs") ? [join(dir, e.name)] : []);
+const boundSections = [...new Set(csFiles(sourceRoot).flatMap((f) =>
+  [...readFileSync(f, "utf8").matchAll(/\b(?:Configuration)?Section\s*=\s*"([A-Za-z:]+)"/g)].map((m) => m[1])))];
+const frameworkSections = ["ConnectionStrings", "Logging"];
+
+test("the service's configuration sections are found in its source", () => {
+  for (const section of ["Auth", "Jobs", "Orleans", "DynamoDb", "Sources:File"]) assert.ok(boundSections.includes(section), section);
 });
 
 for (const overlay of overlays) {
@@ -149,6 +164,28 @@ for (const overlay of overlays) {
       assert.equal(mount.readOnly, true);
       assert.equal(value("SecretStore__Directory"), mount.mountPath);
       assert.equal(ofKind(docs, "Secret").length, 0, "no Secret objects in the manifests");
+    });
+
+    test("every setting is under a section the service reads", () => {
+      const keys = [...c.env.map((e) => e.name), ...Object.keys(envConfigMap(docs, c).data ?? {})].filter((k) => k.includes("__"));
+      assert.ok(keys.length > 10, `only ${keys.length} settings`);
+      for (const key of keys) {
+        const path = key.replaceAll("__", ":");
+        const known = [...boundSections, ...frameworkSections].some((section) => path.startsWith(`${section}:`));
+        assert.ok(known, `${key} is under no section the service binds (${boundSections.join(", ")})`);
+      }
+    });
+
+    test("bearer tokens can be validated: an OIDC authority, or an issuer and a signing key from a Secret", () => {
+      const authority = value("Auth__Authority");
+      if (authority) {
+        assert.match(authority, /^https:\/\/[^/\s]+/, "the authority's discovery document over HTTPS");
+      } else {
+        assert.ok(value("Auth__Issuer"), "Auth__Issuer is required without Auth__Authority");
+        const key = env.Auth__SigningKeys__0?.valueFrom?.secretKeyRef;
+        assert.ok(key && !key.optional, "a signing key from a Secret is required without Auth__Authority");
+      }
+      assert.equal(value("Auth__Audience") ?? "admanager-migration", "admanager-migration");
     });
   });
 }
