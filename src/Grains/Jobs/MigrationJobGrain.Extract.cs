@@ -9,13 +9,18 @@ public sealed partial class MigrationJobGrain
 {
     private async Task<bool> ExtractAsync(CancellationToken ct)
     {
-        if (!await ExtractEntitiesAsync(ct)) return false;
+        if (!await ExtractEntitiesAsync(stopOnCancel: true, ct)) return false;
         await MoveAsync(JobStatus.Transforming);
         return true;
     }
 
-    /// <summary>Reads and stages every entity not yet extracted; false when the job was cancelled (and is now final).</summary>
-    private async Task<bool> ExtractEntitiesAsync(CancellationToken ct)
+    /// <summary>
+    /// Reads and stages every entity not yet extracted; false when the job was cancelled (and is now final). A cancel stops
+    /// the read only in Extracting (<paramref name="stopOnCancel"/>): a job reading its source again in a later phase reads
+    /// it to the end, so the phase it was in ends the job with the whole source counted (read, rejected) beside what it
+    /// wrote, as a cancel in that phase does without a re-read.
+    /// </summary>
+    private async Task<bool> ExtractEntitiesAsync(bool stopOnCancel, CancellationToken ct)
     {
         var s = state.State;
         var config = s.Config!;
@@ -57,11 +62,14 @@ public sealed partial class MigrationJobGrain
                     unsaved = false;
                     Interlocked.Exchange(ref _liveRead, 0);
                     // A cancel stops the read within a few thousand records; what was read of the file is not staged.
-                    var (cancelled, result) = await CancellableAsync(token => Task.Run(() =>
+                    Task<EntityExtraction> Read(CancellationToken token) => Task.Run(() =>
                     {
                         using var records = source.Open(schema, token);
                         return pipeline.Extract.Run(JobId, schema, records, scope, n => Interlocked.Exchange(ref _liveRead, n), token);
-                    }, token), (e, _) => e is OperationCanceledException, ct);
+                    }, token);
+                    var (cancelled, result) = stopOnCancel
+                        ? await CancellableAsync(Read, (e, _) => e is OperationCanceledException, ct)
+                        : (false, await Read(ct));
                     if (cancelled)
                     {
                         Interlocked.Exchange(ref _liveRead, 0);
@@ -82,7 +90,7 @@ public sealed partial class MigrationJobGrain
                 unsaved = true;
             }
             done++;
-            if (s.CancelRequested)
+            if (stopOnCancel && s.CancelRequested)
             {
                 await FinishAsync(JobStatus.Cancelled, null);
                 return false;
@@ -95,29 +103,28 @@ public sealed partial class MigrationJobGrain
     /// After extraction a job needs its staging until it is final. Unlogged staging comes back empty after a PostgreSQL
     /// crash; a job that finds it so (or was already re-staging when it stopped) reads its source again and resolves
     /// again, keeping its status, its migratedAt and its load checkpoint (see <see cref="ReadAgain"/>), then goes on where
-    /// it was: loading sends the batches not stored yet, validation compares the targets with the new staging.
-    /// Returns false when the job was cancelled meanwhile (and is now final).
+    /// it was: loading sends the batches not stored yet, validation compares the targets with the new staging. A cancel
+    /// meanwhile is left to that phase (the source is read to the end first).
     /// </summary>
-    private async Task<bool> RestageIfLostAsync(CancellationToken ct)
+    private async Task RestageIfLostAsync(CancellationToken ct)
     {
         var s = state.State;
-        if (s.Status is not (JobStatus.Transforming or JobStatus.Loading or JobStatus.Validating)) return true;
+        if (s.Status is not (JobStatus.Transforming or JobStatus.Loading or JobStatus.Validating)) return;
         if (!s.Restaging)
         {
             var staged = pipeline.Entities(s.Config!).Select(kind => (kind, Entity(kind).Staged ?? 0));
-            if ((await pipeline.Reader.LostAsync(JobId, staged, ct)).Count == 0) return true;
+            if ((await pipeline.Reader.LostAsync(JobId, staged, ct)).Count == 0) return;
             JobLog.StagingLost(logger, JobId, s.Status.ToWire());
             s.Restaging = true;
             await DiscardExtractionAsync();
             await SaveAsync();
         }
-        if (!await ExtractEntitiesAsync(ct)) return false;
+        await ExtractEntitiesAsync(stopOnCancel: false, ct);
         if (s.Status != JobStatus.Transforming) await ResolveStagingAsync(ct);
         const string warning = "PostgreSQL lost this job's staging (a crash empties unlogged tables) after extraction; the source was read again";
         if (!s.Warnings.Contains(warning)) s.Warnings.Add(warning);
         s.Restaging = false;
         await SaveAsync();
-        return true;
     }
 
     /// <summary>Forgets every record read so far: staging, rejections and counts.</summary>

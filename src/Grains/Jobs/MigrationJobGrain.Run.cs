@@ -165,19 +165,20 @@ public sealed partial class MigrationJobGrain
             await CompleteFinalAsync();
             return;
         }
-        if (s.CancelRequested && s.Status != JobStatus.Loading)
+        if (s.CancelRequested && s.Status != JobStatus.Loading && !s.Restaging)
         {
             // Cancelled while no activation ran the job (its host died, and the cancel reached the job's next activation
             // before its resume did): it ends as a run would have where it stopped. Before Loading nothing was written; in
             // Validating the read-back did not finish. In Loading, the load goes on to account for what the run before
-            // may have left in flight (see LoadAsync).
+            // may have left in flight (see LoadAsync). A job that was reading its source again first reads it to the end
+            // (see RestageIfLostAsync): its counts were set aside for the re-read.
             await (s.Status == JobStatus.Validating ? FinishCancelledValidatingAsync() : FinishCancelledAsync(nothingWritten: true));
             return;
         }
         var resumingLoad = s.Status == JobStatus.Loading;
         JobLog.Running(logger, JobId, s.Status.ToWire());
         if (s.Status == JobStatus.Submitted) await MoveAsync(JobStatus.Extracting);                   // 4.1
-        if (!await RestageIfLostAsync(ct)) return;
+        await RestageIfLostAsync(ct);
         if (s.Status == JobStatus.Extracting && !await ExtractAsync(ct)) return;                       // 4.2
         if (s.Status == JobStatus.Transforming && !await TransformAsync(ct)) return;                   // 4.3-4.4
         if (s.Status == JobStatus.Loading && !await LoadAsync(resumingLoad, ct)) return;               // 4.5-4.6
@@ -357,7 +358,7 @@ public sealed partial class MigrationJobGrain
     /// The steps that follow a final status once it is stored, again: the job list's row, then <see cref="ReleaseAsync"/>.
     /// A store fault between them, or the silo dying, had left the row saying the job runs, for good: the list filed it
     /// under a status it no longer has, and every later job with overlapping data waited for it. So the retry after such
-    /// a fault comes here, and so do the resume reminder (registered until the last step) and a silo's failover scan
+    /// a fault comes here, and so do the resume reminder (registered until the row is written) and a silo's failover scan
     /// (which goes by that row).
     /// </summary>
     private async Task CompleteFinalAsync()

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Stores.Postgres;
 using AdManager.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AdManager.IntegrationTests.FaultTolerance;
 
@@ -187,6 +190,55 @@ public sealed class StoreOutageTests(TestStack stack)
         Assert.Equal(loaded["batchesCompleted"]!.GetValue<int>(), job["progress"]!["batchesCompleted"]!.GetValue<int>());
         Assert.Equal(loaded["recordsLoaded"]!.GetValue<long>(), job["progress"]!["recordsLoaded"]!.GetValue<long>());
         Assert.Equal(export.Products, report["entities"]!["products"]!["verified"]!.GetValue<long>());
+        await FaultAssertions.TargetsMatchReportAsync(stack, export, report, jobId);
+    }
+
+    /// <summary>
+    /// A cancel that comes as a job is about to read its source again (its staging lost in a crash while it validated)
+    /// ends the job as a cancel in Validating does, with the whole source counted beside what it loaded. The job's look at
+    /// its staging after the crash waits behind a lock the test holds, and the cancel is accepted meanwhile. It ended with
+    /// the counts of what it had read again when the cancel came: none.
+    /// </summary>
+    [Fact]
+    public async Task A_cancel_while_the_source_is_read_again_after_a_crash_ends_the_job_with_the_whole_source_counted()
+    {
+        using var export = new CatalogExport(products: 600);
+        var reads = new HeldThenFailed();
+        await using var host = new MigrationHost(stack, "crashcancel-" + export.P, services: services =>
+            services.AddSingleton(InterceptedDynamo.Wrap(stack.Dynamo, reads, "QueryAsync", "BatchGetItemAsync")));
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await reads.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await Infra.CrashAndRestartPostgresAsync(stack);
+        var staging = StagingTables.Name(EntityKind.Products, jobId);
+        await using (var holder = await stack.Db.OpenConnectionAsync())
+        {
+            await using var hold = await holder.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {staging} IN ACCESS EXCLUSIVE MODE", holder, hold))
+                await lockTable.ExecuteNonQueryAsync();
+            reads.Release();
+            await Poll.UntilAsync(async () =>
+            {
+                await using var waiting = stack.Db.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1");
+                waiting.Parameters.Add(new NpgsqlParameter { Value = $"%{staging}%" });
+                return (long)(await waiting.ExecuteScalarAsync())! > 0;
+            }, TimeSpan.FromSeconds(60), "the job to look at its staging after the crash");
+            await api.CancelAsync(jobId);
+            await hold.RollbackAsync();
+        }
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
+
+        Assert.Contains(host.Logs.Entries, l => l.Contains($"Job {jobId}", StringComparison.Ordinal) && l.Contains("lost the job's staging", StringComparison.Ordinal));
+        Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
+        FaultAssertions.HistoryIsLegal(job);
+        var report = await api.ReportAsync(jobId);
+        var entities = report["entities"]!;
+        Assert.Equal(export.Catalogs, entities["catalogs"]!["read"]!.GetValue<long>());
+        Assert.Equal(export.Products, entities["products"]!["read"]!.GetValue<long>());
+        Assert.Equal(export.Products, entities["products"]!["loaded"]!.GetValue<long>());
+        Assert.False(report["nothingWritten"]!.GetValue<bool>());
+        Assert.Contains(report["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith("cancelled while validating", StringComparison.Ordinal));
         await FaultAssertions.TargetsMatchReportAsync(stack, export, report, jobId);
     }
 
