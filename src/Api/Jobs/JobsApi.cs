@@ -90,13 +90,14 @@ public static partial class JobsApi
 
         var (config, errors) = validator.Validate(submitted);
         if (config is null) return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.", title: "Invalid job request");
+        var key = request.Headers.TryGetValue("Idempotency-Key", out var keys) ? keys.ToString() : "";
+        if (key.Length > 200) return Problems.BadRequest("Idempotency-Key must be at most 200 characters.");
         // Only a request that may create a job counts against the caller's limit (a replay of an idempotent one too).
         if (limit.Refuse(request.HttpContext) is { } tooMany) return tooMany;
 
         var jobId = Guid.CreateVersion7();
-        if (request.Headers.TryGetValue("Idempotency-Key", out var keys) && keys.ToString() is { Length: > 0 } key)
+        if (key.Length > 0)
         {
-            if (key.Length > 200) return Problems.BadRequest("Idempotency-Key must be at most 200 characters.");
             var claim = await index.ClaimAsync(key, Convert.ToHexString(SHA256.HashData(body)), jobId, ct);
             if (!claim.SameRequest)
                 return Problems.Conflict("This Idempotency-Key was used within the last 24 hours with a different request body.");

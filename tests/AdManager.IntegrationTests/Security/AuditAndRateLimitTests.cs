@@ -50,6 +50,11 @@ public sealed class AuditAndRateLimitTests(TestStack stack) : IDisposable
         {
             using var invalid = await carol.PostAsJsonAsync(JobsClient.Jobs, JobsClient.FileJob(_empty.Path, batchSize: 0));
             Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+            // A valid body under an Idempotency-Key too long to store creates nothing either.
+            using var longKey = new HttpRequestMessage(HttpMethod.Post, JobsClient.Jobs) { Content = JsonContent.Create(job) };
+            longKey.Headers.Add("Idempotency-Key", new string('k', 201));
+            using var refusedKey = await carol.SendAsync(longKey);
+            Assert.Equal(HttpStatusCode.BadRequest, refusedKey.StatusCode);
         }
         for (var i = 0; i < 2; i++)
         {
