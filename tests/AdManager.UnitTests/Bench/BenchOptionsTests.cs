@@ -16,11 +16,11 @@ public sealed class BenchOptionsTests
     }
 
     [Fact]
-    public void Each_measurement_is_timed_three_times_unless_told_otherwise()
+    public void Each_measurement_is_timed_five_times_unless_told_otherwise()
     {
-        Assert.Equal(3, BenchOptions.Parse([]).Repeat);
+        Assert.Equal(5, BenchOptions.Parse([]).Repeat);
         Assert.Equal(1, BenchOptions.Parse(["--repeat", "1"]).Repeat);
-        Assert.Equal(5, BenchOptions.Parse(["--repeat", "5", "--warmups", "0"]).Repeat);
+        Assert.Equal(3, BenchOptions.Parse(["--repeat", "3", "--warmups", "0"]).Repeat);
     }
 
     [Fact]
