@@ -16,7 +16,7 @@ public sealed class JobPipeline(
     ValidatePhase validate,
     FileSourceGuard files,
     MigrationMetrics metrics,
-    LegacySources sources)
+    ILegacySources sources)
 {
     public ExtractPhase Extract => extract;
     public StagingResolver Resolver => resolver;
@@ -25,7 +25,7 @@ public sealed class JobPipeline(
     public MigrationMetrics Metrics => metrics;
 
     /// <summary>Opens the job's source (export files or the legacy database) for its extraction phase.</summary>
-    public LegacySources Sources => sources;
+    public ILegacySources Sources => sources;
 
     /// <summary>The entities of the requested data types, parents first.</summary>
     public IReadOnlyList<EntityKind> Entities(JobConfig config) =>
@@ -36,8 +36,7 @@ public sealed class JobPipeline(
     {
         if (config.Source.Kind != SourceKinds.File)
             throw new ExportFileException($"source kind '{config.Source.Kind}' is not supported by this version");
-        var location = files.Resolve(config.Source.Location);
-        return ExportLayout.Discover(location, config.Scope.DataTypes.ToList());
+        return files.EntityFiles(config.Source.Location, config.Scope.DataTypes.ToList());
     }
 
     /// <summary>

@@ -176,6 +176,7 @@ public static class SiloHostingExtensions
         services.AddSingleton<DynamoReadBack>();
         services.AddSingleton<FileSourceGuard>();
         services.AddSingleton<LegacySources>();
+        services.AddSingleton<ILegacySources>(sp => sp.GetRequiredService<LegacySources>());
         services.AddSingleton<ExtractPhase>();
         services.AddSingleton<ValidatePhase>();
         services.AddSingleton<JobPipeline>();

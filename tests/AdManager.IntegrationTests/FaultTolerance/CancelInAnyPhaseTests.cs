@@ -1,5 +1,7 @@
-using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
+using AdManager.Grains.Abstractions.Jobs;
+using AdManager.Grains.Pipeline.Extract;
+using AdManager.Grains.Pipeline.Schema;
+using AdManager.Grains.Pipeline.Sources;
 using AdManager.IntegrationTests.Infrastructure;
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,79 +57,33 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
 
     /// <summary>
     /// A cancel while a large file is being read stops the read within a few thousand records, rather than after the
-    /// whole file: nothing of the file is staged or loaded, and the job ends Cancelled. The file is a named pipe the test
-    /// writes: 20,000 rows, then nothing until the cancel is accepted, so the read is still going when it comes (a
-    /// regular file of 400,000 rows was sometimes read to its end on a busy machine before the cancel arrived).
+    /// whole file: nothing of the file is staged or loaded, and the job ends Cancelled. The file's records pass through
+    /// a source that holds the read at its 20,000th record until the cancel is accepted, so the read is still going when
+    /// it comes (a file of 400,000 rows read straight was sometimes read to its end on a busy machine before the cancel
+    /// arrived); the stop itself is the extraction's own, within 4,096 records of the cancel.
     /// </summary>
     [Fact]
     public async Task A_cancel_accepted_while_a_file_is_read_stops_the_read_part_way()
     {
         const int Campaigns = 400_000, Before = 20_000;
         var p = "x" + Guid.NewGuid().ToString("N")[..10] + "-";
-        const string Header = "merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n";
-        string Row(int i) => $"{p}m1,{p}c{i},Campaign {i},active,10.00,usd,2024-01-01,,,2024-01-01T00:00:00Z\n";
-
-        // The job opens the file twice: its preflight reads the first record, then its extraction reads it all. A pipe
-        // has no sessions (a second reader gets whatever the first left), so each gets a pipe of its own: the file is
-        // pipe A when the job starts, and pipe B once the preflight is waiting on A.
         using var export = new ExportDirectory();
-        var file = Path.Combine(export.Path, "campaigns.csv");
-        var pipes = Directory.CreateTempSubdirectory("cancel-read-pipes-").FullName;
-        var (pipeA, pipeB) = (Path.Combine(pipes, "a"), Path.Combine(pipes, "b"));
-        foreach (var pipe in new[] { pipeA, pipeB })
-            Assert.True(mkfifo(pipe, 0x180) == 0, $"mkfifo failed: errno {Marshal.GetLastPInvokeError()}"); // 0600
-        Assert.True(link(pipeA, file) == 0, $"link failed: errno {Marshal.GetLastPInvokeError()}");
-        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = new MigrationHost(stack, "cancel-read-" + p);
+        using (var file = new StreamWriter(Path.Combine(export.Path, "campaigns.csv")))
+        {
+            file.Write("merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n");
+            for (var i = 0; i < Campaigns; i++) file.Write($"{p}m1,{p}c{i},Campaign {i},active,10.00,usd,2024-01-01,,,2024-01-01T00:00:00Z\n");
+        }
+        var held = new HeldRead(Before);
+        await using var host = new MigrationHost(stack, "cancel-read-" + p, services: services =>
+            services.AddSingleton<ILegacySources>(sp => new HeldSources(sp.GetRequiredService<LegacySources>(), held)));
         var api = new JobsClient(host.CreateClient());
 
         try
         {
             var jobId = await api.SubmitAsync(JobsClient.FileJob(export.Path, dataTypes: ["CampaignData"]));
-
-            // A non-blocking open for writing succeeds only once the pipe has a reader: the preflight, waiting in its open.
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            int a;
-            while ((a = open(pipeA, O_WRONLY | O_NONBLOCK)) < 0)
-            {
-                Assert.Equal(ENXIO, Marshal.GetLastPInvokeError());
-                Assert.True(DateTime.UtcNow < deadline, "the preflight did not open the file");
-                await Task.Delay(10);
-            }
-            File.Move(pipeB, file, overwrite: true);
-            using (var preflight = new FileStream(new SafeFileHandle(a, ownsHandle: true), FileAccess.Write, bufferSize: 0))
-            {
-                preflight.Write(System.Text.Encoding.UTF8.GetBytes(Header + Row(0)));
-            }
-            var writer = Task.Run(async () =>
-            {
-                try
-                {
-                    await using var pipe = new FileStream(file, FileMode.Open, FileAccess.Write);   // waits for the extraction
-                    await using var text = new StreamWriter(pipe, new System.Text.UTF8Encoding(false));
-                    await text.WriteAsync(Header);
-                    for (var i = 0; i < Campaigns; i++)
-                    {
-                        if (i == Before)
-                        {
-                            await text.FlushAsync();
-                            await resume.Task;
-                        }
-                        await text.WriteAsync(Row(i));
-                    }
-                    await text.FlushAsync();
-                    return false;
-                }
-                catch (IOException)
-                {
-                    return true; // the job stopped reading and closed the pipe
-                }
-            });
-
-            await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["progress"]!["recordsRead"]!.GetValue<long>() >= Before / 2,
-                TimeSpan.FromSeconds(60), "the read to be under way");
+            await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
             await api.CancelAsync(jobId);
-            resume.SetResult();
+            held.Release();
             var (job, _) = await api.WaitForFinalAsync(jobId);
 
             Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
@@ -139,25 +95,71 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
             Assert.Equal(0, await stack.Db.CountAsync("SELECT count(*) FROM campaign_metadata WHERE campaign_id LIKE $1", p + "%"));
             Assert.Empty(await SchemaTables.ListAsync(stack.Db, perJobStaging: true) is var tables
                 ? tables.Where(t => t.EndsWith(jobId.ToString("N"), StringComparison.Ordinal)).ToList() : []);
-            Assert.True(await writer.WaitAsync(TimeSpan.FromSeconds(30)), "the job read the pipe to its end");
+            // Stopped by the extraction's own check, every 4,096 records, not at the end of the file.
+            Assert.InRange(held.Passed, Before, Before + 4_096 + 1);
         }
         finally
         {
-            resume.TrySetResult();
-            Directory.Delete(pipes, recursive: true);
+            held.Release();
         }
     }
 
-    private const int O_WRONLY = 1, O_NONBLOCK = 0x800, ENXIO = 6;
+    /// <summary>Passes the records of the file read through, holding the read before record <c>at</c> until released.</summary>
+    private sealed class HeldRead(int at)
+    {
+        private readonly ManualResetEventSlim _released = new();
+        private int _passed;
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int mkfifo(string path, uint mode);
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int link(string existing, string link);
+        public int Passed => Volatile.Read(ref _passed);
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open(string path, int flags);
+        public void Release() => _released.Set();
+
+        public IEnumerable<SourceRecord> Through(IEnumerable<SourceRecord> records)
+        {
+            foreach (var record in records)
+            {
+                if (_passed == at)
+                {
+                    Reached.TrySetResult();
+                    _released.Wait();
+                }
+                Interlocked.Increment(ref _passed);
+                yield return record;
+            }
+        }
+    }
+
+    private sealed class HeldSources(LegacySources inner, HeldRead held) : ILegacySources
+    {
+        public async Task<ILegacySource> OpenAsync(Guid jobId, JobConfig config, CancellationToken ct) =>
+            new Source(await inner.OpenAsync(jobId, config, ct), held);
+
+        private sealed class Source(ILegacySource inner, HeldRead held) : ILegacySource
+        {
+            public DateTimeOffset? SnapshotAt => inner.SnapshotAt;
+
+            public bool Has(EntityKind kind) => inner.Has(kind);
+
+            public IEntitySource Open(EntitySchema schema, CancellationToken ct) => new Entity(inner.Open(schema, ct), held);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+
+        private sealed class Entity(IEntitySource inner, HeldRead held) : IEntitySource
+        {
+            public string Name => inner.Name;
+
+            public string MalformedDetail => inner.MalformedDetail;
+
+            public IReadOnlyList<string> Warnings => inner.Warnings;
+
+            public IEnumerable<SourceRecord> ReadRecords() => held.Through(inner.ReadRecords());
+
+            public void Dispose() => inner.Dispose();
+        }
+    }
 
     /// <summary>Holds DynamoDB reads (validation's Query and BatchGetItem) until opened; everything else goes straight through.</summary>
     internal sealed class ReadGate : IDynamoInterceptor

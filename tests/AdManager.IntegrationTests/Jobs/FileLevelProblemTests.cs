@@ -100,6 +100,27 @@ public sealed class FileLevelProblemTests(TestStack stack) : IAsyncLifetime
         await AssertFailsAsync(export, ["products.ndjson.gz", "unreadable gzip", "not a complete gzip file"]);
     }
 
+    /// <summary>
+    /// An entity file that is a named pipe, or a link to a device, fails the job at once naming it (the read waited on the
+    /// pipe for ever, or read /dev/zero for ever at a full core, and no cancel stopped it).
+    /// </summary>
+    [Fact]
+    public async Task A_named_pipe_or_a_device_among_the_files_fails_the_job_naming_it()
+    {
+        using var pipe = Complete();
+        File.Delete(Path.Combine(pipe.Path, "campaigns.csv"));
+        Assert.Equal(0, mkfifo(Path.Combine(pipe.Path, "campaigns.csv"), 0x180));
+        await AssertFailsAsync(pipe, ["campaigns.csv", "is a named pipe, not a regular file"]);
+
+        using var device = Complete();
+        File.Delete(Path.Combine(device.Path, "products.ndjson"));
+        File.CreateSymbolicLink(Path.Combine(device.Path, "products.ndjson"), "/dev/zero");
+        await AssertFailsAsync(device, ["products.ndjson", "is a character device, not a regular file"]);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
+
     [Fact]
     public async Task Unknown_columns_and_keys_are_ignored_with_one_warning_each()
     {

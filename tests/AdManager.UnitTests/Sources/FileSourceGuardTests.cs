@@ -1,3 +1,4 @@
+using AdManager.Grains.Pipeline.Extract;
 using AdManager.Grains.Pipeline.Sources;
 using Microsoft.Extensions.Options;
 
@@ -75,4 +76,68 @@ public sealed class FileSourceGuardTests : IDisposable
         var ex = Assert.ThrowsAny<Exception>(() => Guard(_root.FullName).Resolve(missing));
         Assert.Contains("does not exist", ex.Message);
     }
+
+    private const string CampaignsHeader = "merchant_id,campaign_id,campaign_name,status,daily_budget,currency,start_date,end_date,targeting_json,last_modified\n";
+
+    private string Export(string name = "export") => _root.CreateSubdirectory(name).FullName;
+
+    private static string EntityFilesProblem(FileSourceGuard guard, string export) =>
+        Assert.Throws<ExportFileException>(() => guard.EntityFiles(export, ["CampaignData"])).Message;
+
+    [Fact]
+    public void An_entity_file_linked_to_a_file_outside_the_roots_is_refused_and_one_inside_is_read()
+    {
+        var secret = Path.Combine(_outside.FullName, "secret.csv");
+        File.WriteAllText(secret, CampaignsHeader);
+        var export = Export();
+        File.CreateSymbolicLink(Path.Combine(export, "campaigns.csv"), secret);
+        Assert.Equal("campaigns.csv: is a symbolic link to a file outside the allowed source roots", EntityFilesProblem(Guard(_root.FullName), export));
+
+        // A link to a file inside a root is an ordinary way to lay out exports; without roots any file may be read.
+        var shared = Path.Combine(_root.FullName, "shared.csv");
+        File.WriteAllText(shared, CampaignsHeader);
+        var inside = Export("inside");
+        File.CreateSymbolicLink(Path.Combine(inside, "campaigns.csv"), shared);
+        Assert.Single(Guard(_root.FullName).EntityFiles(inside, ["CampaignData"]));
+        Assert.Single(Guard().EntityFiles(export, ["CampaignData"]));
+    }
+
+    [Fact]
+    public void A_link_through_a_linked_directory_out_of_the_roots_is_refused()
+    {
+        File.WriteAllText(Path.Combine(_outside.FullName, "c.csv"), CampaignsHeader);
+        var hop = Path.Combine(_root.FullName, "hop");
+        Directory.CreateSymbolicLink(hop, _outside.FullName);
+        var export = Export();
+        File.CreateSymbolicLink(Path.Combine(export, "campaigns.csv"), Path.Combine(hop, "c.csv"));
+        Assert.Contains("outside the allowed source roots", EntityFilesProblem(Guard(_root.FullName), export));
+    }
+
+    [Fact]
+    public void A_named_pipe_or_a_device_is_refused_before_it_is_opened()
+    {
+        var pipe = Export("pipe");
+        Assert.Equal(0, mkfifo(Path.Combine(pipe, "campaigns.csv"), 0x180));
+        Assert.Equal("campaigns.csv: is a named pipe, not a regular file", EntityFilesProblem(Guard(), pipe));
+
+        var device = Export("device");
+        File.CreateSymbolicLink(Path.Combine(device, "campaigns.csv"), "/dev/zero");
+        Assert.Equal("campaigns.csv: is a character device, not a regular file", EntityFilesProblem(Guard(), device));
+        Assert.Contains("outside the allowed source roots", EntityFilesProblem(Guard(_root.FullName), device));
+    }
+
+    [Fact]
+    public void Dangling_and_looping_links_say_so()
+    {
+        var dangling = Export("dangling");
+        File.CreateSymbolicLink(Path.Combine(dangling, "campaigns.csv"), Path.Combine(_root.FullName, "gone.csv"));
+        Assert.Equal("campaigns.csv: is a symbolic link to a file that does not exist", EntityFilesProblem(Guard(), dangling));
+
+        var loop = Export("loop");
+        File.CreateSymbolicLink(Path.Combine(loop, "campaigns.csv"), Path.Combine(loop, "campaigns.csv"));
+        Assert.Contains("cannot be followed", EntityFilesProblem(Guard(), loop));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using AdManager.Grains.Pipeline.Extract;
+using AdManager.Grains.Pipeline.Schema;
 using Microsoft.Extensions.Options;
 
 namespace AdManager.Grains.Pipeline.Sources;
@@ -53,6 +54,51 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
         var full = Canonical(location!);
         if (!Directory.Exists(full)) throw new ExportFileException($"export location '{location}' does not exist or is not a directory");
         return full;
+    }
+
+    /// <summary>
+    /// The entity files of the export at <paramref name="location"/> for the data types asked for, each checked: a regular
+    /// file (a named pipe or a device would hang the read: a pipe blocks until someone writes, <c>/dev/zero</c> never
+    /// ends), and a symbolic link only to a file inside an allowed root (the location's own check covers its directory,
+    /// not links among its files, which led to any file the silo can read: a secret, the token signing key).
+    /// </summary>
+    /// <exception cref="ExportFileException">The location's problem, or the first file's, naming it.</exception>
+    public IReadOnlyDictionary<EntityKind, string> EntityFiles(string? location, IReadOnlyCollection<string> dataTypes)
+    {
+        var files = ExportLayout.Discover(Resolve(location), dataTypes);
+        foreach (var path in files.Values)
+        {
+            if (EntityFileProblem(path) is { } problem) throw new ExportFileException($"{Path.GetFileName(path)}: {problem}");
+        }
+        return files;
+    }
+
+    private string? EntityFileProblem(string path)
+    {
+        var target = path;
+        try
+        {
+            if (new FileInfo(path).LinkTarget is not null)
+            {
+                var final = File.ResolveLinkTarget(path, returnFinalTarget: true);
+                if (final is null || !final.Exists) return "is a symbolic link to a file that does not exist";
+                target = Canonical(final.FullName);
+                var roots = Roots();
+                if (roots.Count > 0 && !roots.Any(root => IsUnder(target, root)))
+                    return "is a symbolic link to a file outside the allowed source roots";
+            }
+        }
+        catch (IOException)
+        {
+            return "is a symbolic link that cannot be followed (a loop, or too many links)";
+        }
+        var type = FileTypes.Of(target);
+        return type switch
+        {
+            FileType.Regular or FileType.Unknown => null,
+            FileType.Missing => "does not exist",
+            _ => $"is {FileTypes.Describe(type)}, not a regular file",
+        };
     }
 
     /// <summary>Full path with every symbolic link along it resolved, so a link cannot lead outside a root.</summary>

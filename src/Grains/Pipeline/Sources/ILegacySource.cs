@@ -27,3 +27,10 @@ public interface ILegacySource : IAsyncDisposable
     /// <exception cref="LegacySourceException">A problem of the legacy database.</exception>
     IEntitySource Open(EntitySchema schema, CancellationToken ct);
 }
+
+/// <summary>Opens the source a job names for one extraction phase (<see cref="LegacySources"/>; tests wrap it).</summary>
+public interface ILegacySources
+{
+    /// <inheritdoc cref="LegacySources.OpenAsync"/>
+    Task<ILegacySource> OpenAsync(Guid jobId, Abstractions.Jobs.JobConfig config, CancellationToken ct);
+}

@@ -12,7 +12,7 @@ public sealed partial class LegacySources(
     FileSourceGuard files,
     Secrets.ISecretResolver secrets,
     IOptions<PostgresSourceOptions> options,
-    ILogger<LegacySources> logger)
+    ILogger<LegacySources> logger) : ILegacySources
 {
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
     private static partial Regex PlainIdentifier();
@@ -26,8 +26,7 @@ public sealed partial class LegacySources(
         switch (source.Kind)
         {
             case SourceKinds.File:
-                var location = files.Resolve(source.Location);
-                return new FileLegacySource(ExportLayout.Discover(location, config.Scope.DataTypes.ToList()));
+                return new FileLegacySource(files.EntityFiles(source.Location, config.Scope.DataTypes.ToList()));
             case SourceKinds.Postgres:
                 var opened = await OpenPostgresAsync(source, config.Scope.DataTypes, ct);
                 SourceLog.SnapshotTaken(logger, jobId, source.Schema!, source.CredentialsRef!, opened.SnapshotAt!.Value);

@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+
+namespace AdManager.Grains.Pipeline.Sources;
+
+/// <summary>What a path names, following symbolic links (<c>statx</c>; .NET tells a FIFO or a device from a file by none of its APIs).</summary>
+internal enum FileType
+{
+    Regular,
+    Directory,
+    Fifo,
+    CharacterDevice,
+    BlockDevice,
+    Socket,
+    Missing,
+    /// <summary>Not Linux, or the call failed otherwise: no check was possible.</summary>
+    Unknown,
+}
+
+internal static partial class FileTypes
+{
+    private const int AtFdCwd = -100;
+    private const uint StatxType = 0x1;
+    private const int ModeOffset = 28;   // struct statx: stx_mask, stx_blksize, stx_attributes, stx_nlink, stx_uid, stx_gid, then stx_mode (the same on every architecture)
+    private const int ENOENT = 2, ENOTDIR = 20;
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
+
+    public static FileType Of(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return FileType.Unknown;
+        var buffer = new byte[256];
+        try
+        {
+            if (Statx(AtFdCwd, path, 0, StatxType, ref buffer[0]) != 0)
+                return Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR ? FileType.Missing : FileType.Unknown;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return FileType.Unknown;
+        }
+        return (BitConverter.ToUInt16(buffer, ModeOffset) & 0xF000) switch
+        {
+            0x8000 => FileType.Regular,
+            0x4000 => FileType.Directory,
+            0x1000 => FileType.Fifo,
+            0x2000 => FileType.CharacterDevice,
+            0x6000 => FileType.BlockDevice,
+            0xC000 => FileType.Socket,
+            _ => FileType.Unknown,
+        };
+    }
+
+    /// <summary>How an administrator would name it.</summary>
+    public static string Describe(FileType type) => type switch
+    {
+        FileType.Directory => "a directory",
+        FileType.Fifo => "a named pipe",
+        FileType.CharacterDevice => "a character device",
+        FileType.BlockDevice => "a block device",
+        FileType.Socket => "a socket",
+        _ => "not a regular file",
+    };
+}
