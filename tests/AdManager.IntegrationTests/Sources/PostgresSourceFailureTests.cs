@@ -66,6 +66,35 @@ public sealed class PostgresSourceFailureTests(TestStack stack, LegacyDatabase d
         Assert.Equal("the secret 'legacydb' does not hold a valid PostgreSQL connection string", error);
     }
 
+    /// <summary>
+    /// The server quotes a setting it refuses (<c>invalid value for parameter "TimeZone": "..."</c>), and settings come from
+    /// the secret: while connecting, its text is left out (it was in the job's error, its stored state and its log line).
+    /// </summary>
+    [Theory]
+    [InlineData("Options", "-c statement_timeout=")]
+    [InlineData("Timezone", "")]
+    [InlineData("Options", "-c ")]
+    public async Task A_session_setting_the_server_refuses_is_named_without_quoting_the_secret(string keyword, string prefix)
+    {
+        var schema = await db.CreateSchemaAsync(Tables);
+        var canary = "Canary-" + Guid.NewGuid().ToString("N")[..12];
+        var value = prefix == "-c " ? $"-c {canary}=1" : prefix + canary;
+        var secret = new NpgsqlConnectionStringBuilder(db.ReaderConnectionString) { [keyword] = value }.ConnectionString;
+
+        var error = await FailingJobAsync("legacydb", schema, new() { ["Secrets:legacydb"] = secret }, canary);
+
+        Assert.StartsWith($"legacy database 127.0.0.1:{Port}/{db.Name} (credentialsRef 'legacydb'): connecting failed: " +
+            "the server refused a setting the secret gives the session (SQLSTATE ", error);
+    }
+
+    [Fact]
+    public async Task A_secret_without_a_host_is_named_as_such()
+    {
+        var schema = await db.CreateSchemaAsync(Tables);
+        var error = await FailingJobAsync("legacydb", schema, new() { ["Secrets:legacydb"] = $"Password={db.Password};Database={db.Name}" });
+        Assert.EndsWith("connecting failed: the secret's connection string has no usable Host", error);
+    }
+
     [Fact]
     public async Task A_data_type_with_neither_of_its_tables_fails_the_job()
     {

@@ -15,13 +15,33 @@ public sealed record LegacyDbTarget(string CredentialsRef, string Server)
 
 /// <summary>
 /// Turns driver exceptions into <see cref="LegacySourceException"/>s an administrator can act on. The text is ours:
-/// driver messages can quote connection details, so only SQLSTATEs, the server's own error text (the server never
-/// repeats a password) and socket error names are used.
+/// driver messages can quote connection details, so only SQLSTATEs, socket error names and, once connected, the server's
+/// own error text are used. Not while connecting: the server then quotes settings the secret gives the session
+/// (<c>invalid value for parameter "TimeZone": "..."</c>), and the secret's text must reach no message.
 /// </summary>
 public static class LegacyDbErrors
 {
+    /// <summary>What <c>doing</c> says while the session is being opened (the server's text is left out then).</summary>
+    public const string Connecting = "connecting";
+
     public static LegacySourceException Describe(Exception ex, LegacyDbTarget target, string doing) =>
-        new($"{target}: {doing} failed: {Cause(ex)}", Transient(ex));
+        new($"{target}: {doing} failed: {(doing == Connecting ? ConnectCause(ex) : Cause(ex))}", Transient(ex));
+
+    private static string ConnectCause(Exception ex) => ex switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } =>
+            "permission denied (the role may not connect to this database: CONNECT privilege)",
+        PostgresException { SqlState: var state } pg when state.StartsWith("22", StringComparison.Ordinal) || state == PostgresErrorCodes.UndefinedObject
+            || state == PostgresErrorCodes.CantChangeRuntimeParam || state == PostgresErrorCodes.InvalidParameterValue =>
+            $"the server refused a setting the secret gives the session (SQLSTATE {pg.SqlState}); check its Options, Timezone, Search Path and similar keywords",
+        PostgresException pg when !Known(pg) => $"the server refused the connection (SQLSTATE {pg.SqlState})",
+        _ => Cause(ex),
+    };
+
+    private static bool Known(PostgresException pg) => pg.SqlState is PostgresErrorCodes.InvalidPassword
+        or PostgresErrorCodes.InvalidAuthorizationSpecification or PostgresErrorCodes.InvalidCatalogName
+        or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.AdminShutdown
+        or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow;
 
     /// <summary>
     /// Passing: the server ended the session or is restarting, has no free slot, or the connection broke mid-read. Not a
@@ -54,7 +74,12 @@ public static class LegacyDbErrors
         NpgsqlException { InnerException: TimeoutException } => "timed out",
         NpgsqlException { InnerException: SocketException socket } => $"cannot reach the server ({socket.SocketErrorCode})",
         NpgsqlException { InnerException: IOException { InnerException: SocketException socket } } => $"the connection was lost ({socket.SocketErrorCode})",
+        NpgsqlException { InnerException: System.Security.Authentication.AuthenticationException } =>
+            "the TLS handshake failed; check the secret's SSL Mode and certificates",
         NpgsqlException => "the connection failed or was lost",
+        ArgumentException { ParamName: { Length: > 0 } name } => $"the secret's connection string has no usable {name}",
+        ArgumentException => "the secret does not hold a usable PostgreSQL connection string",
+        IOException or UnauthorizedAccessException => "a file the secret names (Passfile, Root Certificate, ...) cannot be read",
         _ => $"unexpected {ex.GetType().Name}",
     };
 }

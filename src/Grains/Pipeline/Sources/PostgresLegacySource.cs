@@ -28,15 +28,17 @@ internal sealed class PostgresLegacySource : ILegacySource
         ORDER BY c.relname, a.attnum
         """;
 
+    private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly IReadOnlyDictionary<EntityKind, LegacyTablePlan> _tables;
     private readonly LegacyDbTarget _target;
     private readonly TimeSpan _readTimeout;
 
-    private PostgresLegacySource(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset snapshotAt,
+    private PostgresLegacySource(NpgsqlDataSource dataSource, NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset snapshotAt,
         IReadOnlyDictionary<EntityKind, LegacyTablePlan> tables, LegacyDbTarget target, TimeSpan readTimeout)
     {
+        _dataSource = dataSource;
         _connection = connection;
         _transaction = transaction;
         SnapshotAt = snapshotAt;
@@ -59,11 +61,19 @@ internal sealed class PostgresLegacySource : ILegacySource
     public static async Task<PostgresLegacySource> OpenAsync(NpgsqlConnectionStringBuilder settings, LegacyDbTarget target, string schema,
         IReadOnlyCollection<string> dataTypes, TimeSpan readTimeout, CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(settings.ConnectionString);
-        var doing = "connecting";
+        NpgsqlDataSource? dataSource = null;
+        NpgsqlConnection? connection = null;
+        var doing = LegacyDbErrors.Connecting;
         try
         {
-            await connection.OpenAsync(ct);
+            var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
+            // No spans for the legacy database: a failed command's or connection's span carries the server's message, and
+            // the server quotes settings the secret gives the session (Options, Timezone, ...), which a trace backend
+            // must not receive.
+            builder.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => false).ConfigureBatchFilter(_ => false)
+                .ConfigureCopyOperationFilter(_ => false).EnablePhysicalOpenTracing(false));
+            dataSource = builder.Build();
+            connection = await dataSource.OpenConnectionAsync(ct);
             doing = "starting the snapshot";
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
             // The snapshot is taken by the first query after BEGIN: this one. Its time is the server's. A cancelled
@@ -78,11 +88,12 @@ internal sealed class PostgresLegacySource : ILegacySource
             }
             doing = $"reading the catalog of schema '{schema}'";
             var tables = await PlanTablesAsync(connection, transaction, schema, dataTypes, ct);
-            return new PostgresLegacySource(connection, transaction, snapshotAt, tables, target, readTimeout);
+            return new PostgresLegacySource(dataSource, connection, transaction, snapshotAt, tables, target, readTimeout);
         }
         catch (Exception ex)
         {
-            await connection.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
+            if (dataSource is not null) await dataSource.DisposeAsync();
             if (ex is OperationCanceledException or LegacySourceException) throw;
             ct.ThrowIfCancellationRequested();
             throw LegacyDbErrors.Describe(ex, target, doing);
@@ -156,5 +167,6 @@ internal sealed class PostgresLegacySource : ILegacySource
         }
         await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
+        await _dataSource.DisposeAsync();
     }
 }
