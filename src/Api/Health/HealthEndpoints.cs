@@ -4,14 +4,19 @@ using Npgsql;
 
 namespace AdManager.Api.Health;
 
-/// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (silo, PostgreSQL and DynamoDB reachable).</summary>
+/// <summary>
+/// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (this silo's runtime answers a grain call; 503 when
+/// not). PostgreSQL and DynamoDB are checked too, but a store that cannot be reached makes the answer <c>Degraded</c>
+/// (200), not unready: every silo shares the stores, so an outage would take every pod out of the Service at once, and
+/// the API with it (job status, cancel, and this report), while each request would have had its 503 with Retry-After.
+/// </summary>
 public static class HealthEndpoints
 {
     public static IServiceCollection AddMigrationHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
-            .AddCheck<DynamoHealthCheck>("dynamodb", tags: ["ready"])
+            .AddCheck<PostgresHealthCheck>("postgres", failureStatus: HealthStatus.Degraded, tags: ["ready"])
+            .AddCheck<DynamoHealthCheck>("dynamodb", failureStatus: HealthStatus.Degraded, tags: ["ready"])
             .AddCheck<SiloHealthCheck>("cluster", tags: ["ready"]);
         return services;
     }
@@ -53,7 +58,7 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealth
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("PostgreSQL is not reachable");
+            return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL is not reachable");
         }
     }
 }
@@ -67,9 +72,17 @@ internal sealed class DynamoHealthCheck(IAmazonDynamoDB dynamo) : IHealthCheck
             await dynamo.DescribeTableAsync(Grains.Stores.Dynamo.DynamoItems.ProductTable, ct);
             return HealthCheckResult.Healthy();
         }
+        catch (Amazon.DynamoDBv2.Model.ResourceNotFoundException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"DynamoDB table {Grains.Stores.Dynamo.DynamoItems.ProductTable} does not exist");
+        }
+        catch (AmazonDynamoDBException ex) when (ex.ErrorCode is "AccessDeniedException" or "UnrecognizedClientException" or "InvalidSignatureException")
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "DynamoDB refused the service's credentials or permissions");
+        }
         catch (Exception ex) when (ex is AmazonDynamoDBException or HttpRequestException or TimeoutException or OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy("DynamoDB is not reachable");
+            return new HealthCheckResult(context.Registration.FailureStatus, "DynamoDB is not reachable");
         }
     }
 }
@@ -80,13 +93,12 @@ internal sealed class SiloHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            // A grain call that needs no storage proves the silo is up and part of a cluster.
-            await grains.GetGrain<Grains.Abstractions.Jobs.IMigrationJobGrain>(Guid.Empty).GetSnapshot().WaitAsync(TimeSpan.FromSeconds(5), ct);
+            await grains.GetGrain<Grains.Abstractions.Health.IHealthProbeGrain>(0).Ping().WaitAsync(TimeSpan.FromSeconds(5), ct);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy("The Orleans cluster is not answering");
+            return HealthCheckResult.Unhealthy("This silo's Orleans runtime is not answering");
         }
     }
 }

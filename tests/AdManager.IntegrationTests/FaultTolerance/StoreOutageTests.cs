@@ -49,6 +49,17 @@ public sealed class StoreOutageTests(TestStack stack)
         await Infra.StopPostgresAsync();
         try
         {
+            // The pod stays in the Service (every pod shares the store, so unready would take the whole API away):
+            // ready answers 200, Degraded, naming the store.
+            using (var ready = await api.Http.GetAsync("/health/ready"))
+            {
+                var health = JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
+                Assert.True(ready.StatusCode == HttpStatusCode.OK, health.ToJsonString());
+                Assert.Equal("Degraded", health["status"]!.GetValue<string>());
+                Assert.Equal("Degraded", health["checks"]!["postgres"]!["status"]!.GetValue<string>());
+                Assert.Equal("PostgreSQL is not reachable", health["checks"]!["postgres"]!["description"]!.GetValue<string>());
+                Assert.Equal("Healthy", health["checks"]!["cluster"]!["status"]!.GetValue<string>());
+            }
             using var refused = await api.PostAsync(body, key);
             var text = await refused.Content.ReadAsStringAsync();
             Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)refused.StatusCode}: {text}");
