@@ -54,11 +54,28 @@ public static class BearerAuthentication
             };
             options.Events = new JwtBearerEvents
             {
+                OnTokenValidated = RequireSubject,
                 OnChallenge = BearerProblems.ChallengeAsync,
                 OnForbidden = BearerProblems.ForbiddenAsync,
             };
         }
 
         public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+        /// <summary>
+        /// The token's <c>sub</c> is who submitted or cancelled a job (the audit trail, and the key of the submission limit):
+        /// a token without one, or with one no identity provider issues (control characters, over 256 characters), is
+        /// refused rather than recorded as nobody.
+        /// </summary>
+        private static Task RequireSubject(TokenValidatedContext context)
+        {
+            var subject = context.Principal?.FindFirst("sub")?.Value;
+            if (string.IsNullOrWhiteSpace(subject) || subject.Length > 256 || subject.Any(char.IsControl))
+                context.Fail(new SubjectMissingException());
+            return Task.CompletedTask;
+        }
     }
+
+    /// <summary>A token that validates but names no usable subject.</summary>
+    internal sealed class SubjectMissingException() : SecurityTokenValidationException("the token names no subject (sub)");
 }

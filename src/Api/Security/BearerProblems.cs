@@ -39,6 +39,7 @@ internal static class BearerProblems
         SecurityTokenInvalidIssuerException => "it was not issued by a trusted issuer",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not verify",
         SecurityTokenMalformedException or ArgumentException => "it is not a well-formed JWT",
+        BearerAuthentication.SubjectMissingException => "it names no subject (sub), which the audit trail records",
         _ => "it is not valid",
     };
 

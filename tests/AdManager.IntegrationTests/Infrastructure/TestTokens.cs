@@ -25,7 +25,8 @@ public static class TestTokens
         string issuer = Issuer, string audience = Audience, byte[]? key = null)
     {
         var until = expires ?? DateTime.UtcNow + (lifetime ?? TimeSpan.FromHours(1));
-        var claims = new Dictionary<string, object> { ["sub"] = subject };
+        var claims = new Dictionary<string, object>();
+        if (subject.Length > 0) claims["sub"] = subject;
         if (role is not null) claims["roles"] = new[] { role };
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

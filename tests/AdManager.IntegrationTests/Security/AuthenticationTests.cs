@@ -54,6 +54,8 @@ public sealed class AuthenticationTests(TestStack stack) : IAsyncLifetime
         { "other-issuer", "issuer" },
         { "other-audience", "audience" },
         { "garbage", "well-formed" },
+        { "no-subject", "no subject (sub)" },
+        { "control-subject", "no subject (sub)" },
     };
 
     [Theory]
@@ -66,6 +68,8 @@ public sealed class AuthenticationTests(TestStack stack) : IAsyncLifetime
             "other-key" => TestTokens.Create(PlatformRoles.Admin, "forger", key: RandomNumberGenerator.GetBytes(32)),
             "other-issuer" => TestTokens.Create(PlatformRoles.Admin, "stranger", issuer: "someone-else"),
             "other-audience" => TestTokens.Create(PlatformRoles.Admin, "neighbour", audience: "another-service"),
+            "no-subject" => TestTokens.Create(PlatformRoles.Admin, ""),
+            "control-subject" => TestTokens.Create(PlatformRoles.Admin, "evil\r\n2026-01-01 info: forged"),
             _ => "not.a.jwt",
         };
         using var response = await SendAsync(token, "GET", Jobs);
