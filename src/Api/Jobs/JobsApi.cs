@@ -98,7 +98,10 @@ public static partial class JobsApi
         var jobId = Guid.CreateVersion7();
         if (key.Length > 0)
         {
-            var claim = await index.ClaimAsync(key, Convert.ToHexString(SHA256.HashData(body)), jobId, ct);
+            // A key is the caller's own (IETF's draft: unique per client): another caller's same key and body is another
+            // job, and tells nothing of what someone else submitted. A subject holds no control character, a header no LF.
+            var caller = request.HttpContext.User.Identity?.Name;
+            var claim = await index.ClaimAsync($"{caller}\n{key}", Convert.ToHexString(SHA256.HashData(body)), jobId, ct);
             if (!claim.SameRequest)
                 return Problems.Conflict("This Idempotency-Key was used within the last 24 hours with a different request body.");
             if (!claim.Created)

@@ -200,7 +200,7 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         var jobId = Guid.CreateVersion7();
         // What a first request leaves when it fails (a store blip) between claiming the key and storing its job.
         await stack.Db.ExecAsync("INSERT INTO migration_idempotency (idempotency_key, request_hash, job_id, created_at) VALUES ($1, $2, $3, now())",
-            _host.ServiceId + "/" + key, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body))), jobId);
+            _host.ServiceId + "/" + TestTokens.AdminSubject + "\n" + key, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body))), jobId);
 
         var retry = await PostWithKeyAsync(key, body);
 
@@ -232,6 +232,13 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
 
         var other = await PostWithKeyAsync(key, (await body.ReadAsStringAsync()).Replace("ProductCatalogData", "CampaignData"));
         Assert.Equal(HttpStatusCode.Conflict, other.Status);
+
+        // Keys are each caller's own: another caller's same key and body is a job of its own, not a replay of this one.
+        using var otherCaller = await _host.CreateClientWithToken(TestTokens.Admin("another-admin")).SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, JobsClient.Jobs) { Content = new StringContent(await body.ReadAsStringAsync(), Encoding.UTF8, "application/json"), Headers = { { "Idempotency-Key", key } } });
+        Assert.Equal(HttpStatusCode.Accepted, otherCaller.StatusCode);
+        Assert.False(otherCaller.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(first, Guid.Parse(JsonNode.Parse(await otherCaller.Content.ReadAsStringAsync())!["jobId"]!.GetValue<string>()));
     }
 
     /// <summary>
