@@ -65,7 +65,9 @@ public sealed partial class SchemaInitializer(
             }
             catch (Exception ex) when (attempt < 30 && ex is NpgsqlException or AmazonDynamoDBException or HttpRequestException or TimeoutException)
             {
-                Log.StoreNotReady(logger, what, attempt, ex.GetType().Name);
+                // The cause, not only its type: a role that may not replace the schema's functions (it must own them, or be a
+                // member of their owner) read as a store still starting.
+                Log.StoreNotReady(logger, what, attempt, Grains.Stores.StoreErrors.Describe(ex));
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)), ct);
             }
         }
@@ -79,7 +81,7 @@ public sealed partial class SchemaInitializer(
         [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "DynamoDB tables ready")]
         public static partial void TablesReady(ILogger logger);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{What} not ready (attempt {Attempt}, {ErrorType}); retrying")]
-        public static partial void StoreNotReady(ILogger logger, string what, int attempt, string errorType);
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{What} not ready (attempt {Attempt}: {Cause}); retrying")]
+        public static partial void StoreNotReady(ILogger logger, string what, int attempt, string cause);
     }
 }

@@ -78,7 +78,7 @@ public sealed class DynamoThrottledException(string message) : Exception(message
 
 /// <summary>DynamoDB could not be reached at all (connection refused, reset, name resolution): transient, and named as such.</summary>
 public sealed class DynamoUnavailableException(string table, Exception inner)
-    : Exception($"DynamoDB unavailable (table {table}): {inner.Message}", inner)
+    : Exception($"DynamoDB unavailable (table {table}): {StoreErrors.Connection(inner)}", inner)
 {
     internal static bool IsConnectionFailure(Exception ex) =>
         ex is HttpRequestException or IOException or System.Net.Sockets.SocketException
