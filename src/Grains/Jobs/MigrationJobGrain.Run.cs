@@ -64,6 +64,11 @@ public sealed partial class MigrationJobGrain
                 {
                     await Task.Delay(delay, ct);
                     await ReloadStateAsync();
+                    if (state.State.CancelRequested && state.State.Status == JobStatus.Loading)
+                    {
+                        await FinishCancelledDuringFaultAsync(Cause(ex));
+                        return;
+                    }
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -106,6 +111,19 @@ public sealed partial class MigrationJobGrain
         return ((long)s.Status << 40) + s.Entities.Values.Sum(e => (e.Extracted ? 1L << 32 : 0) + e.BatchesCompleted);
     }
 
+    /// <summary>
+    /// A cancel that reaches a job retrying a store fault in Loading ends it now, from its stored checkpoint, rather than
+    /// after the retries (it had ended Failed minutes later, the cancel ignored). The calls that failed may have stored
+    /// part of their batches (a DynamoDB batch is many requests), which the report cannot count: a warning says so, as a
+    /// job that gave up would have left them too.
+    /// </summary>
+    private async Task FinishCancelledDuringFaultAsync(string cause)
+    {
+        var warning = $"cancelled while a store was failing ({cause}): batches sent just before may be partly stored beyond what this report counts; the same export run again completes them";
+        if (!state.State.Warnings.Contains(warning)) state.State.Warnings.Add(warning);
+        await FinishOrForgetAsync(JobStatus.Cancelled, null);
+    }
+
     /// <summary>The job's stored state is newer than this activation's (its write was refused on the version).</summary>
     private static bool StateMovedOn(Exception? ex)
     {
@@ -122,7 +140,7 @@ public sealed partial class MigrationJobGrain
     /// Ends the job; if even that cannot be stored, drops the unsaved changes so the persisted checkpoint
     /// stays the truth, and leaves the job to the resume reminder.
     /// </summary>
-    private async Task FinishOrForgetAsync(JobStatus final, string error)
+    private async Task FinishOrForgetAsync(JobStatus final, string? error)
     {
         try
         {

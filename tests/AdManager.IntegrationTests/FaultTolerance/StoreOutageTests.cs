@@ -278,6 +278,44 @@ public sealed class StoreOutageTests(TestStack stack)
         await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
     }
 
+    /// <summary>
+    /// A cancel that reaches a job retrying a DynamoDB outage in Loading ends it Cancelled at once, with a warning that the
+    /// failed calls may have stored part of their batches; it had been ignored until the retries ran out (about two and a
+    /// half minutes by default) and the job ended Failed.
+    /// </summary>
+    [Fact]
+    public async Task A_cancel_during_a_store_outage_ends_the_job_cancelled_without_waiting_out_the_retries()
+    {
+        using var export = new CatalogExport(products: 1500);
+        await using var host = new MigrationHost(stack, "outcancel-" + export.P, Paced());
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await WaitForBatchesAsync(api, jobId, 3);
+        JsonNode job;
+        await Infra.StopDynaliteAsync();
+        try
+        {
+            await WaitForRetryAsync(host, jobId);
+            await api.CancelAsync(jobId);
+            (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await Infra.StartDynaliteAsync();
+        }
+
+        Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
+        FaultAssertions.HistoryIsLegal(job);
+        var report = await api.ReportAsync(jobId);
+        Assert.Contains(report["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith("cancelled while a store was failing (", StringComparison.Ordinal)
+            && w.GetValue<string>().Contains("DynamoDB unavailable", StringComparison.Ordinal));
+        var loaded = report["entities"]!["products"]!["loaded"]!.GetValue<long>();
+        Assert.InRange(loaded, 1, export.Products - 1);
+        // What the report counts is stored; the failed calls may have stored more of theirs, never less.
+        Assert.InRange((await Targets.ProductItemsAsync(stack, export.P)).Count, loaded, export.Products);
+    }
+
     [Fact]
     public async Task An_outage_longer_than_the_retry_budget_fails_the_job_clearly_and_a_rerun_completes()
     {
