@@ -26,7 +26,8 @@ internal static class JobMapping
             s.HasReport ? ReportUrl(s.JobId) : null,
             s.Error, s.SubmittedBy,
             s.History.Select(h => new StatusChangeResponse(h.Status.ToWire(), h.At)).ToList(),
-            s.Host, s.WaitingFor);
+            s.Host, s.WaitingFor,
+            s.Retrying is { } r ? new RetryResponse(r.Attempt, r.Budget, r.Cause, r.Since) : null);
     }
 
     public static ReportResponse ToResponse(this MigrationReport r) => new(

@@ -38,8 +38,9 @@ public sealed record StatusChangeResponse(string Status, DateTimeOffset At);
 /// <summary>
 /// A job's details (step 6: status, progress, validationReportUrl). <c>host</c>: the silo running it; <c>waitingFor</c>:
 /// while set, the job has transformed its data and waits for this earlier job, whose data overlaps (the same merchants
-/// and data types), to finish before it loads, so the later job's data wins per key. Both are left out when there is
-/// nothing to say.
+/// and data types), to finish before it loads, so the later job's data wins per key. <c>retrying</c>: while set, the job
+/// goes back to its last checkpoint after store faults in a row (attempt of budget, the last cause, since when), until it
+/// stores its next checkpoint; past the budget it fails. All three are left out when there is nothing to say.
 /// </summary>
 public sealed record JobResponse(
     Guid JobId,
@@ -57,7 +58,11 @@ public sealed record JobResponse(
     string? SubmittedBy,
     IReadOnlyList<StatusChangeResponse> History,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Host,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? WaitingFor);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? WaitingFor,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RetryResponse? Retrying = null);
+
+/// <summary>A job retrying store faults: the attempt of the budget, the last fault's cause, since when.</summary>
+public sealed record RetryResponse(int Attempt, int Of, string Cause, DateTimeOffset Since);
 
 /// <summary>A page of jobs, newest first.</summary>
 public sealed record JobListResponse(IReadOnlyList<JobResponse> Items, string? NextCursor);

@@ -20,6 +20,14 @@ public sealed record StatusChange(
     [property: Id(0)] JobStatus Status,
     [property: Id(1)] DateTimeOffset At);
 
+/// <summary>A running job going back to its checkpoint after a store fault, until it moves forward again.</summary>
+[GenerateSerializer, Immutable, Alias("AdManager.JobRetry")]
+public sealed record JobRetry(
+    [property: Id(0)] int Attempt,
+    [property: Id(1)] int Budget,
+    [property: Id(2)] string Cause,
+    [property: Id(3)] DateTimeOffset Since);
+
 /// <summary>What the API shows of a job (step 6 of the sequence diagram).</summary>
 [GenerateSerializer, Immutable, Alias("AdManager.JobSnapshot")]
 public sealed record JobSnapshot(
@@ -35,4 +43,5 @@ public sealed record JobSnapshot(
     [property: Id(9)] string? SubmittedBy,
     [property: Id(10)] IReadOnlyList<StatusChange> History,
     [property: Id(11)] string? Host = null,
-    [property: Id(12)] Guid? WaitingFor = null);
+    [property: Id(12)] Guid? WaitingFor = null,
+    [property: Id(13)] JobRetry? Retrying = null);

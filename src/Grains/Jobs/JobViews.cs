@@ -7,7 +7,8 @@ namespace AdManager.Grains.Jobs;
 internal static class JobViews
 {
     /// <summary>What a reader sees of the job; <paramref name="durable"/>: its progress as last stored, whose percentage and load figures are shown.</summary>
-    public static JobSnapshot Snapshot(Guid jobId, JobState s, DurableProgress durable, long liveRead, string host, Guid? waitingFor = null)
+    public static JobSnapshot Snapshot(Guid jobId, JobState s, DurableProgress durable, long liveRead, string host, Guid? waitingFor = null,
+        JobRetry? retrying = null)
     {
         var entities = s.Entities.Values;
         var read = entities.Sum(e => e.Read) + liveRead;
@@ -29,7 +30,7 @@ internal static class JobViews
             RecordsPerSecond: Math.Round(Rate(s, read), 1));
         return new JobSnapshot(jobId, s.Status, s.Config!, progress, s.SubmittedAt, s.UpdatedAt, s.CompletedAt,
             s.Report is not null && s.Status.IsFinal(), s.Error, s.SubmittedBy, s.History.ToList(), s.Status.IsRunning() ? host : null,
-            s.Status.IsRunning() ? waitingFor : null);
+            s.Status.IsRunning() ? waitingFor : null, s.Status.IsRunning() ? retrying : null);
     }
 
     /// <summary>Records per second of the current phase: reading while extracting, writing while loading, overall once final.</summary>

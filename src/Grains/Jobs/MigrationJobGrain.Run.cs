@@ -58,6 +58,7 @@ public sealed partial class MigrationJobGrain
                     return;
                 }
                 var delay = Backoff.Jittered(retries, baseMs: 500, capMs: options.Value.RetryMaxDelay.TotalMilliseconds);
+                _retrying = new JobRetry(retries, options.Value.RetryBudget, Cause(ex), _retrying?.Since ?? DateTimeOffset.UtcNow);
                 if (StateMovedOn(ex)) JobLog.StateMovedOn(logger, JobId, state.State.Status.ToWire(), delay.TotalSeconds);
                 else JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), retries, options.Value.RetryBudget, delay.TotalSeconds, Cause(ex));
                 try

@@ -40,6 +40,10 @@ public sealed partial class MigrationJobGrain(
     // job looks again).
     private Guid? _waitingFor;
 
+    // Set while the job goes back to its checkpoint after store faults (shown to readers, so a job retrying an outage
+    // does not look like one making no progress for no reason); cleared by the next checkpoint it stores.
+    private JobRetry? _retrying;
+
     // Progress as of the last successful write (or read) of the state: what a reader sees never runs ahead of what is
     // durable, so after a failover or a return to the checkpoint the percentage cannot go down, nor the batches and
     // records loaded step back.
@@ -225,6 +229,7 @@ public sealed partial class MigrationJobGrain(
             state.State.UpdatedAt = DateTimeOffset.UtcNow;
             await state.WriteStateAsync();
             _durable = _durable.After(state.State);
+            _retrying = null;
         }
         finally
         {
@@ -233,5 +238,5 @@ public sealed partial class MigrationJobGrain(
     }
 
     private JobSnapshot Snapshot() =>
-        JobViews.Snapshot(JobId, state.State, _durable, Interlocked.Read(ref _liveRead), silo.Value.SiloName, _waitingFor);
+        JobViews.Snapshot(JobId, state.State, _durable, Interlocked.Read(ref _liveRead), silo.Value.SiloName, _waitingFor, _retrying);
 }

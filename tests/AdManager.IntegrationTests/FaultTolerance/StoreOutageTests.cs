@@ -267,6 +267,11 @@ public sealed class StoreOutageTests(TestStack stack)
         {
             // Keep it down long enough that loaders' own quick retries run out and the job must resume.
             await WaitForRetryAsync(host, jobId);
+            // Readers see that it retries, and why (it looked like a job making no progress for no reason).
+            var retrying = (await api.GetAsync(jobId))["retrying"]!;
+            Assert.InRange(retrying["attempt"]!.GetValue<int>(), 1, 20);
+            Assert.Equal(20, retrying["of"]!.GetValue<int>());
+            Assert.Contains("DynamoDB unavailable", retrying["cause"]!.GetValue<string>());
         }
         finally
         {
@@ -275,6 +280,7 @@ public sealed class StoreOutageTests(TestStack stack)
 
         var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(180));
         Assert.Equal("Completed", job["status"]!.GetValue<string>());
+        Assert.Null(job["retrying"]);
         await FaultAssertions.TargetsMatchReportAsync(stack, export, await api.ReportAsync(jobId), jobId);
     }
 

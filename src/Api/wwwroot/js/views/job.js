@@ -31,6 +31,7 @@ export function renderJob(main, jobId) {
   const details = h('dl', { class: 'details' });
   const error = h('div', { class: 'alert alert-bad', role: 'alert', hidden: true });
   const waiting = h('p', { class: 'alert', role: 'status', hidden: true });
+  const retrying = h('p', { class: 'alert', role: 'status', hidden: true });
   const reportArea = h('div');
   const actions = h('div', { class: 'job-actions' });
   const estimator = new EtaEstimator();
@@ -47,7 +48,7 @@ export function renderJob(main, jobId) {
       h('h1', { tabindex: -1, dataset: { title: `Job ${shortId(jobId)}` } }, `Job ${shortId(jobId)}`, ' ', badge, ' ', dry),
       actions),
     announcer, problem, content);
-  content.append(error, waiting,
+  content.append(error, waiting, retrying,
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel', 'aria-labelledby': 'progress-heading' },
         h('h2', { id: 'progress-heading' }, 'Progress'),
@@ -130,6 +131,13 @@ export function renderJob(main, jobId) {
         ' to finish: its data overlaps this job\'s (the same merchants and data types), and the later job\'s data must win, so this job loads after it.');
     }
     if (job.waitingFor) setText(eta, 'after the earlier job');
+    // A store fault: the job goes back to its last checkpoint and tries again, and says so rather than look stalled.
+    retrying.hidden = !job.retrying;
+    if (job.retrying) {
+      const r = job.retrying;
+      setText(retrying, `Retrying after a store fault (attempt ${r.attempt} of ${r.of}, since ${dateTime(r.since)}): ${r.cause}. `
+        + 'The job goes on from its last checkpoint once the store answers; it fails if the fault outlasts its retries.');
+    }
     error.hidden = !job.error;
     if (job.error) error.replaceChildren(h('strong', {}, 'Error: '), job.error);
     if (job.status !== lastStatus) {
