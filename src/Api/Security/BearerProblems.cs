@@ -24,7 +24,10 @@ internal static class BearerProblems
     public static Task ForbiddenAsync(ForbiddenContext context)
     {
         var read = PlatformRoles.IsRead(context.Request.Method);
-        var detail = read
+        // Outside the jobs API (the Orleans dashboard) every request needs an admin: the method says nothing there.
+        var detail = !context.Request.Path.StartsWithSegments("/admin")
+            ? $"This page needs the {PlatformRoles.Admin} role."
+            : read
             ? $"Reading migration jobs needs the {PlatformRoles.Viewer} or {PlatformRoles.Admin} role."
             : $"This action changes migration jobs and needs the {PlatformRoles.Admin} role; {PlatformRoles.Viewer} may only read.";
         return WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", detail);

@@ -62,6 +62,20 @@ public sealed partial class OperationsEndpointsTests(TestStack stack) : IDisposa
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/dashboard", role: "platform-admin"));
     }
 
+    /// <summary>With real bearer tokens, a viewer's 403 on the dashboard says it needs an admin (it said reading needs a viewer).</summary>
+    [Fact]
+    public async Task A_viewer_refused_the_dashboard_is_told_it_needs_an_admin()
+    {
+        await using var host = new MigrationHost(stack, "dashjwt-" + _export.P, new Dictionary<string, string?> { ["Dashboard:Enabled"] = "true" });
+        using var refused = await host.CreateClientWithToken(TestTokens.Viewer()).GetAsync("/dashboard");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+        Assert.Equal("This page needs the platform-admin role.", problem["detail"]!.GetValue<string>());
+        // "/dashboard/" itself: HttpClient drops the Authorization header when it follows /dashboard's redirect there.
+        using var allowed = await host.CreateClientWithToken(TestTokens.Admin()).GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path, string? role)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
