@@ -20,6 +20,19 @@ public sealed partial class MigrationJobGrain
         // Return to the caller (stream delivery, reminder, request) before any work starts.
         await Task.Yield();
         using var scope = logger.BeginScope(Scope);
+        pipeline.Metrics.JobRunning(JobId, () => _waitingFor is not null ? "waiting" : _retrying is not null ? "retrying" : "running");
+        try
+        {
+            await RunWithRetriesAsync(ct);
+        }
+        finally
+        {
+            pipeline.Metrics.JobStopped(JobId);
+        }
+    }
+
+    private async Task RunWithRetriesAsync(CancellationToken ct)
+    {
         // The retry budget counts faults in a row: a fault after the job moved forward starts the count again, so a long
         // job rides out any number of brief faults, and fails only when a store stays away for the whole budget.
         var retries = 0;

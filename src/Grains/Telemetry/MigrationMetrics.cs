@@ -20,9 +20,14 @@ public sealed class MigrationMetrics
     private readonly Counter<long> _throttled;
     private readonly Histogram<double> _jobDuration;
 
+    // The jobs this silo runs, each saying what it does now (running, waiting for an earlier job, retrying a store fault).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Func<string>> _active = new();
+
     public MigrationMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge("admanager.migration.jobs.active", ActiveJobs, "{job}",
+            "Jobs this silo runs now, by what they do: running, waiting (for an earlier overlapping job), retrying (a store fault)");
         _read = meter.CreateCounter<long>("admanager.migration.records.read", "{record}", "Records read from the source");
         _rejected = meter.CreateCounter<long>("admanager.migration.records.rejected", "{record}", "Records rejected, by reason code");
         _loaded = meter.CreateCounter<long>("admanager.migration.records.loaded", "{record}", "Records written to the targets");
@@ -38,6 +43,22 @@ public sealed class MigrationMetrics
             {
                 HistogramBucketBoundaries = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 43200, 86400],
             });
+    }
+
+    /// <summary>Counts the job among those this silo runs until <see cref="JobStopped"/>; <paramref name="activity"/> says what it does.</summary>
+    public void JobRunning(Guid jobId, Func<string> activity) => _active[jobId] = activity;
+
+    public void JobStopped(Guid jobId) => _active.TryRemove(jobId, out _);
+
+    private IEnumerable<Measurement<long>> ActiveJobs()
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal) { ["running"] = 0, ["waiting"] = 0, ["retrying"] = 0 };
+        foreach (var activity in _active.Values)
+        {
+            var what = activity();
+            counts[what] = counts.GetValueOrDefault(what) + 1;
+        }
+        return counts.Select(c => new Measurement<long>(c.Value, new KeyValuePair<string, object?>("state", c.Key)));
     }
 
     public void RecordsRead(string entity, long count) => _read.Add(count, new KeyValuePair<string, object?>("entity", entity));

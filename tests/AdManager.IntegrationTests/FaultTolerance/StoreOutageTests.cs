@@ -272,6 +272,10 @@ public sealed class StoreOutageTests(TestStack stack)
             Assert.InRange(retrying["attempt"]!.GetValue<int>(), 1, 20);
             Assert.Equal(20, retrying["of"]!.GetValue<int>());
             Assert.Contains("DynamoDB unavailable", retrying["cause"]!.GetValue<string>());
+            // And the silo's gauge of the jobs it runs counts it as retrying.
+            var metrics = await api.Http.GetStringAsync("/metrics");
+            Assert.Contains(metrics.Split('\n'), line => line.StartsWith("admanager_migration_jobs_active{", StringComparison.Ordinal)
+                && line.Contains("state=\"retrying\"", StringComparison.Ordinal) && !line.EndsWith(" 0", StringComparison.Ordinal));
         }
         finally
         {
