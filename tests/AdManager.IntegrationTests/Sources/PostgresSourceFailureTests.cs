@@ -88,6 +88,24 @@ public sealed class PostgresSourceFailureTests(TestStack stack, LegacyDatabase d
     }
 
     [Fact]
+    public async Task A_secret_without_a_password_says_so()
+    {
+        var schema = await db.CreateSchemaAsync(Tables);
+        var secret = new NpgsqlConnectionStringBuilder(db.ReaderConnectionString) { Password = null }.ConnectionString;
+        var error = await FailingJobAsync("legacydb", schema, new() { ["Secrets:legacydb"] = secret });
+        Assert.EndsWith("connecting failed: the secret has no password, and the server asks for one", error);
+    }
+
+    [Fact]
+    public async Task A_secret_requiring_tls_of_a_server_without_it_says_so()
+    {
+        var schema = await db.CreateSchemaAsync(Tables);
+        var secret = new NpgsqlConnectionStringBuilder(db.ReaderConnectionString) { SslMode = SslMode.Require }.ConnectionString;
+        var error = await FailingJobAsync("legacydb", schema, new() { ["Secrets:legacydb"] = secret });
+        Assert.EndsWith("connecting failed: the secret requires TLS (SSL Mode), and the server does not offer it", error);
+    }
+
+    [Fact]
     public async Task A_secret_without_a_host_is_named_as_such()
     {
         var schema = await db.CreateSchemaAsync(Tables);

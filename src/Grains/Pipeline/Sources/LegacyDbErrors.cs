@@ -76,6 +76,11 @@ public static class LegacyDbErrors
         NpgsqlException { InnerException: IOException { InnerException: SocketException socket } } => $"the connection was lost ({socket.SocketErrorCode})",
         NpgsqlException { InnerException: System.Security.Authentication.AuthenticationException } =>
             "the TLS handshake failed; check the secret's SSL Mode and certificates",
+        // Npgsql's own words (no connection detail in them) for two mistakes of a secret that otherwise read alike.
+        NpgsqlException npg when npg.Message.StartsWith("No password has been provided", StringComparison.Ordinal) =>
+            "the secret has no password, and the server asks for one",
+        NpgsqlException npg when npg.Message.StartsWith("SSL connection requested", StringComparison.Ordinal) =>
+            "the secret requires TLS (SSL Mode), and the server does not offer it",
         NpgsqlException => "the connection failed or was lost",
         ArgumentException { ParamName: { Length: > 0 } name } => $"the secret's connection string has no usable {name}",
         ArgumentException => "the secret does not hold a usable PostgreSQL connection string",
