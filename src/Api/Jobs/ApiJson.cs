@@ -29,6 +29,9 @@ internal static class ApiJson
     {
         var where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
         var message = ex.Message;
+        // The serializer's words for a string it cannot transcode name a .NET type ("could not be converted to System.String").
+        if (ex.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF-8", StringComparison.Ordinal))
+            message = "a string holds bytes that are not valid UTF-8";
         foreach (var tail in new[] { " Path:", " LineNumber:" })
         {
             var cut = message.IndexOf(tail, StringComparison.Ordinal);

@@ -93,6 +93,21 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.DoesNotContain("AdManager.", problem.ToJsonString());
     }
 
+    /// <summary>Bytes that are no UTF-8 inside a JSON string: a 400 saying so (it quoted the serializer: "could not be converted to System.String").</summary>
+    [Fact]
+    public async Task A_body_with_bytes_that_are_not_utf8_is_a_400_saying_so()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"source\":{\"kind\":\"file\",\"location\":\"/tmp/X\"},\"scope\":{}}");
+        bytes[Array.IndexOf(bytes, (byte)'X')] = 0xFF;
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _api.Http.PostAsync(JobsClient.Jobs, content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid UTF-8", text);
+        Assert.DoesNotContain("System.", text);
+    }
+
     [Fact]
     public async Task An_invalid_merchant_id_is_named_in_its_message()
     {
