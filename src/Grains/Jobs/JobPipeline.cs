@@ -45,11 +45,11 @@ public sealed class JobPipeline(
     /// read. Problems further into a file (a truncated gzip) still surface while extracting.
     /// </summary>
     /// <exception cref="ExportFileException">The first problem found, naming its file.</exception>
-    public static void Preflight(IReadOnlyDictionary<EntityKind, string> files)
+    public void Preflight(IReadOnlyDictionary<EntityKind, string> entityFiles, CancellationToken ct)
     {
-        foreach (var (kind, path) in files.OrderBy(f => f.Key))
+        foreach (var (kind, path) in entityFiles.OrderBy(f => f.Key))
         {
-            using var reader = EntityFileReader.Open(path, EntitySchema.For(kind));
+            using var reader = EntityFileReader.Open(new CancellableReadStream(files.OpenEntityFile(path), ct), Path.GetFileName(path), EntitySchema.For(kind));
             using var records = reader.ReadRecords().GetEnumerator();
             records.MoveNext();
         }

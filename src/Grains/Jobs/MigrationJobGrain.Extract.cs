@@ -30,7 +30,16 @@ public sealed partial class MigrationJobGrain
             // File-level problems found in the first record of any file fail the job before a record is read.
             var files = pipeline.Discover(config);
             var unread = files.Where(f => !Entity(f.Key).Extracted).ToDictionary();
-            await Task.Run(() => JobPipeline.Preflight(unread), ct);
+            // A cancel stops it too (a first record of gigabytes is read to its end otherwise).
+            Task<bool> Check(CancellationToken token) => Task.Run(() => { pipeline.Preflight(unread, token); return true; }, token);
+            var (cancelled, _) = stopOnCancel
+                ? await CancellableAsync(Check, (e, _) => e is OperationCanceledException, ct)
+                : (false, await Check(ct));
+            if (cancelled)
+            {
+                await FinishAsync(JobStatus.Cancelled, null);
+                return false;
+            }
         }
         await using var source = await pipeline.Sources.OpenAsync(JobId, config, ct);
         if (source.SnapshotAt is { } snapshotAt)

@@ -104,6 +104,28 @@ public sealed class CancelInAnyPhaseTests(TestStack stack)
         }
     }
 
+    /// <summary>
+    /// A file whose first record is gigabytes of NULs (a sparse file: no disk, hours to read) is read before any record
+    /// check could see a cancel; a cancel stops it all the same (it was read to its end, past any cancel).
+    /// </summary>
+    [Fact]
+    public async Task A_cancel_stops_a_file_whose_first_record_is_gigabytes_long()
+    {
+        using var export = new ExportDirectory();
+        using (var sparse = File.Create(Path.Combine(export.Path, "campaigns.csv"))) sparse.SetLength(64L << 30);
+        await using var host = new MigrationHost(stack, "cancel-sparse-" + Guid.NewGuid().ToString("N")[..10]);
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(JobsClient.FileJob(export.Path, dataTypes: ["CampaignData"]));
+        await Poll.UntilAsync(async () => (await api.GetAsync(jobId))["status"]!.GetValue<string>() == "InProgress:Extracting",
+            TimeSpan.FromSeconds(30), "the job to start reading");
+        await Task.Delay(500);
+        await api.CancelAsync(jobId);
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
+    }
+
     /// <summary>Passes the records of the file read through, holding the read before record <c>at</c> until released.</summary>
     private sealed class HeldRead(int at)
     {

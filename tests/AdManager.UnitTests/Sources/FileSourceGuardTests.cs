@@ -138,6 +138,51 @@ public sealed class FileSourceGuardTests : IDisposable
         Assert.Contains("cannot be followed", EntityFilesProblem(Guard(), loop));
     }
 
+    /// <summary>
+    /// <c>campaigns.csv -> d/../x</c> with <c>d -> outside</c>: judged by its text the link leads to the decoy <c>x</c>
+    /// beside it, but the kernel follows <c>d</c> first and opens <c>outside/../x</c>. The open file is judged instead.
+    /// </summary>
+    [Fact]
+    public void A_link_whose_text_reads_inside_but_leads_outside_is_refused_when_opened()
+    {
+        var secretParent = Directory.CreateDirectory(Path.Combine(_outside.FullName, "deep")).FullName;
+        File.WriteAllText(Path.Combine(_outside.FullName, "x"), CampaignsHeader + "OUTSIDE\n");
+        var export = Export();
+        File.WriteAllText(Path.Combine(export, "x"), CampaignsHeader);   // the decoy the text points at
+        Directory.CreateSymbolicLink(Path.Combine(export, "d"), secretParent);
+        File.CreateSymbolicLink(Path.Combine(export, "campaigns.csv"), "d/../x");
+        var guard = Guard(_root.FullName);
+
+        var path = guard.EntityFiles(export, ["CampaignData"]).Values.Single();
+        var refused = Assert.Throws<ExportFileException>(() => guard.OpenEntityFile(path));
+        Assert.Equal("campaigns.csv: leads outside the allowed source roots", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_file_swapped_for_a_pipe_after_the_check_is_refused_when_opened_without_blocking()
+    {
+        var export = Export();
+        var file = Path.Combine(export, "campaigns.csv");
+        File.WriteAllText(file, CampaignsHeader);
+        var guard = Guard(_root.FullName);
+        var path = guard.EntityFiles(export, ["CampaignData"]).Values.Single();
+        File.Delete(file);
+        Assert.Equal(0, mkfifo(file, 0x180));
+
+        var refused = await Assert.ThrowsAsync<ExportFileException>(() => Task.Run(() => guard.OpenEntityFile(path)).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("campaigns.csv: is a named pipe, not a regular file", refused.Message);
+    }
+
+    [Fact]
+    public void A_regular_file_inside_the_roots_opens()
+    {
+        var export = Export();
+        File.WriteAllText(Path.Combine(export, "campaigns.csv"), CampaignsHeader);
+        var guard = Guard(_root.FullName);
+        using var stream = guard.OpenEntityFile(guard.EntityFiles(export, ["CampaignData"]).Values.Single());
+        Assert.Equal((byte)'m', (byte)stream.ReadByte());
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int mkfifo(string path, uint mode);
 }

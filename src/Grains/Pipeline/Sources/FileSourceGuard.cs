@@ -73,6 +73,54 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
         return files;
     }
 
+    /// <summary>
+    /// Opens an entity file for reading, checked on the open file itself, so what is read is what was checked (a path
+    /// checked first and opened later could be swapped meanwhile, and a link's target judged by its text, <c>d/../x</c>,
+    /// is not the file the kernel opens): a regular file, and, with roots configured, one whose real path (the kernel's,
+    /// every link resolved) lies inside a root. Opened without waiting, so a named pipe never blocks.
+    /// </summary>
+    /// <exception cref="ExportFileException">The file cannot be opened or is refused, naming it.</exception>
+    public Stream OpenEntityFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            if (EntityFileProblem(path) is { } problem) throw new ExportFileException($"{name}: {problem}");
+            return OpenByPath(path, name);
+        }
+        var handle = FileTypes.OpenForReading(path, out var error) ?? throw new ExportFileException($"{name}: cannot be opened ({error})");
+        try
+        {
+            var type = FileTypes.Of(handle);
+            if (type is not (FileType.Regular or FileType.Unknown)) throw new ExportFileException($"{name}: is {FileTypes.Describe(type)}, not a regular file");
+            var roots = Roots();
+            if (roots.Count > 0)
+            {
+                var real = new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+                if (real is null || !roots.Any(root => IsUnder(real, root)))
+                    throw new ExportFileException($"{name}: leads outside the allowed source roots");
+            }
+            return new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static FileStream OpenByPath(string path, string name)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ExportFileException($"{name}: cannot be opened: {ex.Message}", ex);
+        }
+    }
+
     private string? EntityFileProblem(string path)
     {
         var target = path;

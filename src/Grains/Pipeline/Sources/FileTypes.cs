@@ -23,16 +23,43 @@ internal static partial class FileTypes
     private const int ModeOffset = 28;   // struct statx: stx_mask, stx_blksize, stx_attributes, stx_nlink, stx_uid, stx_gid, then stx_mode (the same on every architecture)
     private const int ENOENT = 2, ENOTDIR = 20;
 
+    private const int AtEmptyPath = 0x1000;
+    private const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;   // the same on x86-64 and arm64
+
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte buffer);
 
-    public static FileType Of(string path)
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenFile(string path, int flags);
+
+    public static FileType Of(string path) => Stat(AtFdCwd, path, 0);
+
+    /// <summary>What an open descriptor is (the file itself, whatever links led to it).</summary>
+    public static FileType Of(SafeHandle handle) => Stat(checked((int)handle.DangerousGetHandle()), "", AtEmptyPath);
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for reading without waiting (a named pipe with no writer would block an ordinary
+    /// open for ever), or null with the system's reason. Linux only.
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenForReading(string path, out string? error)
+    {
+        var fd = OpenFile(path, ORdOnly | ONonBlock | OCloExec);
+        if (fd < 0)
+        {
+            error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+            return null;
+        }
+        error = null;
+        return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private static FileType Stat(int dirfd, string path, int flags)
     {
         if (!OperatingSystem.IsLinux()) return FileType.Unknown;
         var buffer = new byte[256];
         try
         {
-            if (Statx(AtFdCwd, path, 0, StatxType, ref buffer[0]) != 0)
+            if (Statx(dirfd, path, flags, StatxType, ref buffer[0]) != 0)
                 return Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR ? FileType.Missing : FileType.Unknown;
         }
         catch (EntryPointNotFoundException)

@@ -26,7 +26,7 @@ public sealed partial class LegacySources(
         switch (source.Kind)
         {
             case SourceKinds.File:
-                return new FileLegacySource(files.EntityFiles(source.Location, config.Scope.DataTypes.ToList()));
+                return new FileLegacySource(files.EntityFiles(source.Location, config.Scope.DataTypes.ToList()), files);
             case SourceKinds.Postgres:
                 var opened = await OpenPostgresAsync(source, config.Scope.DataTypes, ct);
                 SourceLog.SnapshotTaken(logger, jobId, source.Schema!, source.CredentialsRef!, opened.SnapshotAt!.Value);
