@@ -51,34 +51,45 @@ public sealed partial class MigrationJobGrain
         var totalBatches = s.Entities.Values.Sum(e => e.BatchesTotal);
         var pace = options.Value.MaxBatchesPerSecond > 0 ? TimeSpan.FromSeconds(1 / options.Value.MaxBatchesPerSecond) : TimeSpan.Zero;
         var nextSend = DateTimeOffset.UtcNow;
-        foreach (var kind in pipeline.Entities(config))
+        try
         {
-            var es = Entity(kind);
-            // PostgreSQL targets merge straight from staging, so one call takes many batches; DynamoDB takes one.
-            var perCall = IsPostgresTarget(kind) ? Math.Max(1, options.Value.StagedRowsPerCall / config.Options.BatchSize) : 1;
-            var concurrency = IsPostgresTarget(kind) ? options.Value.MergeConcurrency : options.Value.LoadConcurrency;
-            for (var first = 0; first < es.BatchesTotal; first++)
+            foreach (var kind in pipeline.Entities(config))
             {
-                if (es.IsBatchDone(first)) continue;
-                if ((s.CancelRequested && sent >= unaccounted) || ct.IsCancellationRequested) break;
-                var last = first;
-                while (last + 1 < es.BatchesTotal && last + 1 - first < perCall && !es.IsBatchDone(last + 1)) last++;
-                if (pace > TimeSpan.Zero)
+                var es = Entity(kind);
+                // PostgreSQL targets merge straight from staging, so one call takes many batches; DynamoDB takes one.
+                var perCall = IsPostgresTarget(kind) ? Math.Max(1, options.Value.StagedRowsPerCall / config.Options.BatchSize) : 1;
+                var concurrency = IsPostgresTarget(kind) ? options.Value.MergeConcurrency : options.Value.LoadConcurrency;
+                for (var first = 0; first < es.BatchesTotal; first++)
                 {
-                    var wait = nextSend - DateTimeOffset.UtcNow;
-                    if (wait > TimeSpan.Zero) await Task.Delay(wait, CancellationToken.None);
-                    nextSend = DateTimeOffset.UtcNow + pace * (last - first + 1);
+                    if (es.IsBatchDone(first)) continue;
+                    if ((s.CancelRequested && sent >= unaccounted) || ct.IsCancellationRequested) break;
+                    var last = first;
+                    while (last + 1 < es.BatchesTotal && last + 1 - first < perCall && !es.IsBatchDone(last + 1)) last++;
+                    if (pace > TimeSpan.Zero)
+                    {
+                        var wait = nextSend - DateTimeOffset.UtcNow;
+                        if (wait > TimeSpan.Zero) await Task.Delay(wait, CancellationToken.None);
+                        nextSend = DateTimeOffset.UtcNow + pace * (last - first + 1);
+                    }
+                    inFlight.Add(SendAsync(kind, first, last, s.MigratedAt.Value));
+                    sent++;
+                    while (inFlight.Count >= concurrency) await CompleteOneAsync(inFlight, totalBatches, checkpoint: true, ct);
+                    first = last;
                 }
-                inFlight.Add(SendAsync(kind, first, last, s.MigratedAt.Value));
-                sent++;
-                while (inFlight.Count >= concurrency) await CompleteOneAsync(inFlight, totalBatches, checkpoint: true, ct);
-                first = last;
             }
+            // Shutting down (or cancelled): no new call is sent, those in flight finish and are checkpointed (a stopping silo
+            // waits for them at most PauseDrain). The last call's checkpoint is the status stored right after it (Validating,
+            // or Cancelled), unless the silo is stopping.
+            while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches, checkpoint: inFlight.Count > 1 || ct.IsCancellationRequested, ct);
         }
-        // Shutting down (or cancelled): no new call is sent, those in flight finish and are checkpointed (a stopping silo
-        // waits for them at most PauseDrain). The last call's checkpoint is the status stored right after it (Validating,
-        // or Cancelled), unless the silo is stopping.
-        while (inFlight.Count > 0) await CompleteOneAsync(inFlight, totalBatches, checkpoint: inFlight.Count > 1 || ct.IsCancellationRequested, ct);
+        catch (Exception e) when (inFlight.Count > 0 && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // A call failed (the run goes back to its checkpoint): the other calls are still writing (a stopping silo has
+            // waited for them already, see CompleteOneAsync). Wait for them (at most PauseDrain) so none lands after the job moved on: a retry that sends the
+            // same batches again, or a final status after which a later overlapping job may write the same keys.
+            await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(PauseDrain, CancellationToken.None));
+            throw;
+        }
         ct.ThrowIfCancellationRequested();
 
         if (s.CancelRequested)

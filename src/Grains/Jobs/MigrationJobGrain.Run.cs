@@ -28,6 +28,8 @@ public sealed partial class MigrationJobGrain
         finally
         {
             pipeline.Metrics.JobStopped(JobId);
+            // Nothing retries once the run is over (a finish that could not be stored is left to the resume reminder).
+            _retrying = null;
         }
     }
 
@@ -71,14 +73,15 @@ public sealed partial class MigrationJobGrain
                     return;
                 }
                 var delay = Backoff.Jittered(retries, baseMs: 500, capMs: options.Value.RetryMaxDelay.TotalMilliseconds);
-                _retrying = new JobRetry(retries, options.Value.RetryBudget, Cause(ex), _retrying?.Since ?? DateTimeOffset.UtcNow);
+                // A version conflict is no store fault: another activation stored the job, and this one goes on from it.
+                if (!StateMovedOn(ex)) _retrying = new JobRetry(retries, options.Value.RetryBudget, Cause(ex), _retrying?.Since ?? DateTimeOffset.UtcNow);
                 if (StateMovedOn(ex)) JobLog.StateMovedOn(logger, JobId, state.State.Status.ToWire(), delay.TotalSeconds);
                 else JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), retries, options.Value.RetryBudget, delay.TotalSeconds, Cause(ex));
                 try
                 {
                     await Task.Delay(delay, ct);
                     await ReloadStateAsync();
-                    if (state.State.CancelRequested && state.State.Status == JobStatus.Loading)
+                    if (CancelledDuringFault(ex))
                     {
                         await FinishCancelledDuringFaultAsync(Cause(ex));
                         return;
@@ -101,11 +104,26 @@ public sealed partial class MigrationJobGrain
         }
     }
 
+    /// <summary>
+    /// A stored cancel of a job loading through a store fault, which ends it now (<see cref="FinishCancelledDuringFaultAsync"/>).
+    /// Not while it reads its source again (its counts are set aside until the re-read ends), nor after a version conflict
+    /// (no store failed: the activation that stored the job may still have calls in flight, and the next run sends its
+    /// window again before it honours the cancel).
+    /// </summary>
+    private bool CancelledDuringFault(Exception ex) =>
+        state.State is { CancelRequested: true, Status: JobStatus.Loading, Restaging: false } && !StateMovedOn(ex);
+
     /// <summary>Fails the job for a fault it cannot go on from, or one that outlasted the retry budget.</summary>
     private async Task GiveUpAsync(Exception ex)
     {
         // Final already, its last steps failing: the resume reminder, still registered, takes them up later.
         if (state.State.Status.IsFinal()) return;
+        // Cancelled meanwhile: the cancel wins over the budget that ran out.
+        if (TransientFaults.IsTransient(ex) && CancelledDuringFault(ex))
+        {
+            await FinishCancelledDuringFaultAsync(Cause(ex));
+            return;
+        }
         var transient = TransientFaults.IsTransient(ex);
         if (!transient) JobLog.Crashed(logger, JobId, state.State.Status.ToWire(), ex);
         var error = transient
@@ -441,6 +459,8 @@ public sealed partial class MigrationJobGrain
     {
         if (percent > state.State.Percent) state.State.Percent = Math.Min(100, percent);
         this.DelayDeactivation(TimeSpan.FromMinutes(10));
+        _retrying = null;   // moving forward again
+
     }
 
     private EntityState Entity(EntityKind kind)

@@ -112,6 +112,14 @@ public sealed partial class MigrationJobGrain(
             state.State.CancelledBy = cancelledBy;
             await state.WriteStateAsync();
         }
+        catch
+        {
+            // Not stored: the caller gets its 503 and retries. Left set, the retry was answered "accepted" without a
+            // write, and the job's next return to its stored checkpoint forgot the cancel.
+            state.State.CancelRequested = false;
+            state.State.CancelledBy = null;
+            throw;
+        }
         finally
         {
             _writeGate.Release();
