@@ -9,16 +9,29 @@ namespace AdManager.Grains.Stores;
 /// </summary>
 public static class StoreErrors
 {
-    public static string Describe(Exception ex) => ex switch
+    public static string Describe(Exception ex) => Known(ex) switch
     {
         PostgresException pg => $"PostgreSQL error {pg.SqlState}: {pg.MessageText}",
         NpgsqlException npg => $"PostgreSQL unavailable: {Connection(npg)}",
         Dynamo.DynamoThrottledException throttled => throttled.Message,
         Dynamo.DynamoUnavailableException unavailable => unavailable.Message,
         AmazonDynamoDBException dynamo => $"DynamoDB error {dynamo.ErrorCode}: {dynamo.Message}",
-        TimeoutException timeout => $"timed out: {timeout.Message}",
-        _ => $"{ex.GetType().Name}: {ex.Message}",
+        TimeoutException => "timed out",
+        // Anything else is described by its type alone: a foreign message may carry an address or a stack (Orleans'
+        // storage errors embed their inner exception's text and stack trace in their own message).
+        var other => other.GetType().Name,
     };
+
+    /// <summary>The store's own exception inside wrappers (Orleans' storage errors, aggregates), or the exception itself.</summary>
+    private static Exception Known(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException or Dynamo.DynamoThrottledException or Dynamo.DynamoUnavailableException or AmazonDynamoDBException or TimeoutException) return e;
+            if (e is AggregateException { InnerExceptions.Count: 1 } one) return Known(one.InnerExceptions[0]);
+        }
+        return ex;
+    }
 
     /// <summary>What became of a connection, by the socket's error (<c>connection ConnectionRefused</c>), never the driver's text, which names the address.</summary>
     public static string Connection(Exception ex)

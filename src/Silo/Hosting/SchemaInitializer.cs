@@ -67,11 +67,20 @@ public sealed partial class SchemaInitializer(
             {
                 // The cause, not only its type: a role that may not replace the schema's functions (it must own them, or be a
                 // member of their owner) read as a store still starting.
-                Log.StoreNotReady(logger, what, attempt, Grains.Stores.StoreErrors.Describe(ex));
+                Log.StoreNotReady(logger, what, attempt, Cause(ex));
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)), ct);
             }
         }
     }
+
+    /// <summary>
+    /// The store's one-line cause, but for the server refusing a session setting: its text quotes the value, which comes
+    /// from the service's own connection string (a secret), so only the SQLSTATE is logged then.
+    /// </summary>
+    private static string Cause(Exception ex) =>
+        ex is Npgsql.PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state == "42704")
+            ? $"PostgreSQL refused a setting of the connection string (SQLSTATE {state}; the server's log has its text)"
+            : Grains.Stores.StoreErrors.Describe(ex);
 
     private static partial class Log
     {
