@@ -75,6 +75,9 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             failures.Add($"{AuthOptions.Section}:Authority must be an absolute URL");
         if (!hasAuthority && string.IsNullOrWhiteSpace(options.Issuer))
             failures.Add($"{AuthOptions.Section}:Issuer is required unless {AuthOptions.Section}:Authority is set");
+        // Both would validate tokens either way: a shared key beside the identity provider mints admin tokens it never issued.
+        if (hasAuthority && (options.SigningKeys.Any(k => !string.IsNullOrWhiteSpace(k)) || !string.IsNullOrWhiteSpace(options.SigningKeyFile)))
+            failures.Add($"{AuthOptions.Section}:Authority and symmetric keys ({AuthOptions.Section}:SigningKeys, {AuthOptions.Section}:SigningKeyFile) exclude each other; configure one");
         try
         {
             if (!hasAuthority && options.DecodeKeys().Count == 0)

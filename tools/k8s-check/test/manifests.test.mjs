@@ -180,6 +180,9 @@ for (const overlay of overlays) {
       const authority = value("Auth__Authority");
       if (authority) {
         assert.match(authority, /^https:\/\/[^/\s]+/, "the authority's discovery document over HTTPS");
+        // The service refuses to start with both (a shared key would mint tokens beside the identity provider).
+        const keys = [...c.env.map((e) => e.name), ...Object.keys(envConfigMap(docs, c).data ?? {})].filter((k) => /^Auth__SigningKey/.test(k));
+        assert.deepEqual(keys, [], "no symmetric signing key beside an authority");
       } else {
         assert.ok(value("Auth__Issuer"), "Auth__Issuer is required without Auth__Authority");
         const key = env.Auth__SigningKeys__0?.valueFrom?.secretKeyRef;
