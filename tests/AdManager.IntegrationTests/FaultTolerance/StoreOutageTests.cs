@@ -146,6 +146,43 @@ public sealed class StoreOutageTests(TestStack stack)
         Assert.True(start < TimeSpan.FromSeconds(2), $"the job started {start.TotalSeconds:0.00} s after its submission");
     }
 
+    /// <summary>
+    /// A cancel that cannot be stored (PostgreSQL down) is a 503, and so is the same cancel again: the retry had been
+    /// answered 202 from the flag the failed write left in memory, then the job went back to its stored checkpoint and
+    /// completed as if nothing had been asked. Once PostgreSQL is back the cancel is accepted and the job ends Cancelled.
+    /// </summary>
+    [Fact]
+    public async Task A_cancel_refused_while_postgres_is_down_is_refused_again_until_it_can_be_stored()
+    {
+        using var export = new CatalogExport(products: 3000);
+        await using var host = new MigrationHost(stack, "pgcancel-" + export.P, Paced());
+        var api = new JobsClient(host.CreateClient());
+
+        var jobId = await api.SubmitAsync(export.Request(batchSize: 50));
+        await WaitForBatchesAsync(api, jobId, 3);
+        await Infra.StopPostgresAsync();
+        try
+        {
+            foreach (var attempt in new[] { 1, 2 })
+            {
+                using var refused = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null);
+                Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"cancel {attempt}: {(int)refused.StatusCode}");
+            }
+        }
+        finally
+        {
+            await Infra.StartPostgresAsync(stack);
+        }
+        await Poll.UntilAsync(async () =>
+        {
+            using var response = await api.Http.PostAsync($"{JobsClient.Jobs}/{jobId}/cancel", null);
+            return response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict;
+        }, TimeSpan.FromSeconds(60), "the cancel to be stored");
+        var (job, _) = await api.WaitForFinalAsync(jobId, TimeSpan.FromSeconds(120));
+
+        Assert.Equal("Cancelled", job["status"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task A_postgres_crash_during_loading_empties_the_staging_and_the_job_reads_its_source_again_and_completes()
     {
