@@ -60,6 +60,11 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealth
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "PostgreSQL is not reachable");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A fixed sentence, never the exception's text (the endpoint is anonymous).
+            return new HealthCheckResult(context.Registration.FailureStatus, $"PostgreSQL check failed ({ex.GetType().Name})");
+        }
     }
 }
 
@@ -83,6 +88,12 @@ internal sealed class DynamoHealthCheck(IAmazonDynamoDB dynamo) : IHealthCheck
         catch (Exception ex) when (ex is AmazonDynamoDBException or HttpRequestException or TimeoutException or OperationCanceledException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "DynamoDB is not reachable");
+        }
+        catch (Exception ex)
+        {
+            // Credentials that cannot be resolved (an IAM role for the service account), and the like: a fixed sentence,
+            // never the exception's text, which can name a role (the endpoint is anonymous).
+            return new HealthCheckResult(context.Registration.FailureStatus, $"DynamoDB check failed ({ex.GetType().Name})");
         }
     }
 }

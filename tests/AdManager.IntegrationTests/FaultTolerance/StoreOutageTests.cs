@@ -333,7 +333,8 @@ public sealed class StoreOutageTests(TestStack stack)
     [Fact]
     public async Task A_cancel_during_a_store_outage_ends_the_job_cancelled_without_waiting_out_the_retries()
     {
-        using var export = new CatalogExport(products: 1500);
+        // 80 batches at 10 a second: the outage comes well before Loading could end (stopping dynalite takes a moment).
+        using var export = new CatalogExport(products: 4000);
         await using var host = new MigrationHost(stack, "outcancel-" + export.P, Paced());
         var api = new JobsClient(host.CreateClient());
 

@@ -165,8 +165,14 @@ internal sealed class PostgresLegacySource : ILegacySource
         {
             // The connection is already broken; closing it below is all that is left to do.
         }
-        await _transaction.DisposeAsync();
-        await _connection.DisposeAsync();
-        await _dataSource.DisposeAsync();
+        try
+        {
+            await _transaction.DisposeAsync();
+        }
+        finally
+        {
+            await _connection.DisposeAsync();
+            await _dataSource.DisposeAsync();
+        }
     }
 }
