@@ -81,8 +81,9 @@ public sealed class FileSourceGuardTests : IDisposable
 
     private string Export(string name = "export") => _root.CreateSubdirectory(name).FullName;
 
+    /// <summary>Why the export's campaigns file is refused when opened (the preflight opens every file before any record is read).</summary>
     private static string EntityFilesProblem(FileSourceGuard guard, string export) =>
-        Assert.Throws<ExportFileException>(() => guard.EntityFiles(export, ["CampaignData"])).Message;
+        Assert.Throws<ExportFileException>(() => guard.OpenEntityFile(guard.EntityFiles(export, ["CampaignData"]).Values.Single())).Message;
 
     [Fact]
     public void An_entity_file_linked_to_a_file_outside_the_roots_is_refused_and_one_inside_is_read()
@@ -91,15 +92,16 @@ public sealed class FileSourceGuardTests : IDisposable
         File.WriteAllText(secret, CampaignsHeader);
         var export = Export();
         File.CreateSymbolicLink(Path.Combine(export, "campaigns.csv"), secret);
-        Assert.Equal("campaigns.csv: is a symbolic link to a file outside the allowed source roots", EntityFilesProblem(Guard(_root.FullName), export));
+        Assert.Equal("campaigns.csv: leads outside the allowed source roots", EntityFilesProblem(Guard(_root.FullName), export));
 
         // A link to a file inside a root is an ordinary way to lay out exports; without roots any file may be read.
         var shared = Path.Combine(_root.FullName, "shared.csv");
         File.WriteAllText(shared, CampaignsHeader);
         var inside = Export("inside");
         File.CreateSymbolicLink(Path.Combine(inside, "campaigns.csv"), shared);
-        Assert.Single(Guard(_root.FullName).EntityFiles(inside, ["CampaignData"]));
-        Assert.Single(Guard().EntityFiles(export, ["CampaignData"]));
+        var guard = Guard(_root.FullName);
+        using (guard.OpenEntityFile(guard.EntityFiles(inside, ["CampaignData"]).Values.Single())) { }
+        using (Guard().OpenEntityFile(Guard().EntityFiles(export, ["CampaignData"]).Values.Single())) { }
     }
 
     [Fact]
@@ -131,11 +133,11 @@ public sealed class FileSourceGuardTests : IDisposable
     {
         var dangling = Export("dangling");
         File.CreateSymbolicLink(Path.Combine(dangling, "campaigns.csv"), Path.Combine(_root.FullName, "gone.csv"));
-        Assert.Equal("campaigns.csv: is a symbolic link to a file that does not exist", EntityFilesProblem(Guard(), dangling));
+        Assert.Equal("campaigns.csv: cannot be opened (No such file or directory)", EntityFilesProblem(Guard(), dangling));
 
         var loop = Export("loop");
         File.CreateSymbolicLink(Path.Combine(loop, "campaigns.csv"), Path.Combine(loop, "campaigns.csv"));
-        Assert.Contains("cannot be followed", EntityFilesProblem(Guard(), loop));
+        Assert.Equal("campaigns.csv: cannot be opened (Too many levels of symbolic links)", EntityFilesProblem(Guard(), loop));
     }
 
     /// <summary>
@@ -153,9 +155,7 @@ public sealed class FileSourceGuardTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(export, "campaigns.csv"), "d/../x");
         var guard = Guard(_root.FullName);
 
-        var path = guard.EntityFiles(export, ["CampaignData"]).Values.Single();
-        var refused = Assert.Throws<ExportFileException>(() => guard.OpenEntityFile(path));
-        Assert.Equal("campaigns.csv: leads outside the allowed source roots", refused.Message);
+        Assert.Equal("campaigns.csv: leads outside the allowed source roots", EntityFilesProblem(guard, export));
     }
 
     [Fact]

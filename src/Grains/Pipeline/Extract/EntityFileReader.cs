@@ -96,17 +96,21 @@ public sealed partial class EntityFileReader : IEntitySource
         ArgumentNullException.ThrowIfNull(path);
         var fileName = Path.GetFileName(path);
         FormatOf(fileName);
-        FileStream stream;
+        var stream = OpenFile(path);
+        return Open(stream, fileName, schema, maxRecordBytes);
+    }
+
+    /// <summary>An entity file's bytes, read sequentially; a file that cannot be opened is an <see cref="ExportFileException"/> naming it.</summary>
+    public static FileStream OpenFile(string path)
+    {
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.SecurityException or NotSupportedException or ArgumentException)
         {
-            throw new ExportFileException($"{fileName}: cannot be opened: {ex.Message}", ex);
+            throw new ExportFileException($"{Path.GetFileName(path)}: cannot be opened: {ex.Message}", ex);
         }
-
-        return Open(stream, fileName, schema, maxRecordBytes);
     }
 
     /// <summary>

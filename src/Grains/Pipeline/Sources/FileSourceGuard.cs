@@ -57,42 +57,30 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
     }
 
     /// <summary>
-    /// The entity files of the export at <paramref name="location"/> for the data types asked for, each checked: a regular
-    /// file (a named pipe or a device would hang the read: a pipe blocks until someone writes, <c>/dev/zero</c> never
-    /// ends), and a symbolic link only to a file inside an allowed root (the location's own check covers its directory,
-    /// not links among its files, which led to any file the silo can read: a secret, the token signing key).
+    /// The entity files of the export at <paramref name="location"/> for the data types asked for. Each is checked when it
+    /// is opened (<see cref="OpenEntityFile"/>): the preflight opens every one before a record is read.
     /// </summary>
-    /// <exception cref="ExportFileException">The location's problem, or the first file's, naming it.</exception>
-    public IReadOnlyDictionary<EntityKind, string> EntityFiles(string? location, IReadOnlyCollection<string> dataTypes)
-    {
-        var files = ExportLayout.Discover(Resolve(location), dataTypes);
-        foreach (var path in files.Values)
-        {
-            if (EntityFileProblem(path) is { } problem) throw new ExportFileException($"{Path.GetFileName(path)}: {problem}");
-        }
-        return files;
-    }
+    /// <exception cref="ExportFileException">The location's problem, naming it.</exception>
+    public IReadOnlyDictionary<EntityKind, string> EntityFiles(string? location, IReadOnlyCollection<string> dataTypes) =>
+        ExportLayout.Discover(Resolve(location), dataTypes);
 
     /// <summary>
     /// Opens an entity file for reading, checked on the open file itself, so what is read is what was checked (a path
     /// checked first and opened later could be swapped meanwhile, and a link's target judged by its text, <c>d/../x</c>,
-    /// is not the file the kernel opens): a regular file, and, with roots configured, one whose real path (the kernel's,
-    /// every link resolved) lies inside a root. Opened without waiting, so a named pipe never blocks.
+    /// is not the file the kernel opens): with roots configured, its real path (the kernel's, every link resolved) lies
+    /// inside a root (a link among an export's files led to any file the silo can read: a secret, the signing key); and
+    /// it is a regular file (a named pipe blocks a read until someone writes, <c>/dev/zero</c> never ends). Opened
+    /// without waiting, so a pipe never blocks. The checks need Linux (the service's containers); elsewhere (a
+    /// developer's machine) the file is opened as it is.
     /// </summary>
     /// <exception cref="ExportFileException">The file cannot be opened or is refused, naming it.</exception>
     public Stream OpenEntityFile(string path)
     {
+        if (!OperatingSystem.IsLinux()) return EntityFileReader.OpenFile(path);
         var name = Path.GetFileName(path);
-        if (!OperatingSystem.IsLinux())
-        {
-            if (EntityFileProblem(path) is { } problem) throw new ExportFileException($"{name}: {problem}");
-            return OpenByPath(path, name);
-        }
         var handle = FileTypes.OpenForReading(path, out var error) ?? throw new ExportFileException($"{name}: cannot be opened ({error})");
         try
         {
-            var type = FileTypes.Of(handle);
-            if (type is not (FileType.Regular or FileType.Unknown)) throw new ExportFileException($"{name}: is {FileTypes.Describe(type)}, not a regular file");
             var roots = Roots();
             if (roots.Count > 0)
             {
@@ -100,6 +88,8 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
                 if (real is null || !roots.Any(root => IsUnder(real, root)))
                     throw new ExportFileException($"{name}: leads outside the allowed source roots");
             }
+            var type = FileTypes.Of(handle);
+            if (type is not (FileType.Regular or FileType.Unknown)) throw new ExportFileException($"{name}: is {FileTypes.Describe(type)}, not a regular file");
             return new FileStream(handle, FileAccess.Read, bufferSize: 0);
         }
         catch
@@ -107,46 +97,6 @@ public sealed class FileSourceGuard(IOptions<FileSourceOptions> options)
             handle.Dispose();
             throw;
         }
-    }
-
-    private static FileStream OpenByPath(string path, string name)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ExportFileException($"{name}: cannot be opened: {ex.Message}", ex);
-        }
-    }
-
-    private string? EntityFileProblem(string path)
-    {
-        var target = path;
-        try
-        {
-            if (new FileInfo(path).LinkTarget is not null)
-            {
-                var final = File.ResolveLinkTarget(path, returnFinalTarget: true);
-                if (final is null || !final.Exists) return "is a symbolic link to a file that does not exist";
-                target = Canonical(final.FullName);
-                var roots = Roots();
-                if (roots.Count > 0 && !roots.Any(root => IsUnder(target, root)))
-                    return "is a symbolic link to a file outside the allowed source roots";
-            }
-        }
-        catch (IOException)
-        {
-            return "is a symbolic link that cannot be followed (a loop, or too many links)";
-        }
-        var type = FileTypes.Of(target);
-        return type switch
-        {
-            FileType.Regular or FileType.Unknown => null,
-            FileType.Missing => "does not exist",
-            _ => $"is {FileTypes.Describe(type)}, not a regular file",
-        };
     }
 
     /// <summary>Full path with every symbolic link along it resolved, so a link cannot lead outside a root.</summary>

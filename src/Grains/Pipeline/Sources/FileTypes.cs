@@ -11,17 +11,14 @@ internal enum FileType
     CharacterDevice,
     BlockDevice,
     Socket,
-    Missing,
     /// <summary>Not Linux, or the call failed otherwise: no check was possible.</summary>
     Unknown,
 }
 
 internal static partial class FileTypes
 {
-    private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;
     private const int ModeOffset = 28;   // struct statx: stx_mask, stx_blksize, stx_attributes, stx_nlink, stx_uid, stx_gid, then stx_mode (the same on every architecture)
-    private const int ENOENT = 2, ENOTDIR = 20;
 
     private const int AtEmptyPath = 0x1000;
     private const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;   // the same on x86-64 and arm64
@@ -31,8 +28,6 @@ internal static partial class FileTypes
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenFile(string path, int flags);
-
-    public static FileType Of(string path) => Stat(AtFdCwd, path, 0);
 
     /// <summary>What an open descriptor is (the file itself, whatever links led to it).</summary>
     public static FileType Of(SafeHandle handle) => Stat(checked((int)handle.DangerousGetHandle()), "", AtEmptyPath);
@@ -59,8 +54,7 @@ internal static partial class FileTypes
         var buffer = new byte[256];
         try
         {
-            if (Statx(dirfd, path, flags, StatxType, ref buffer[0]) != 0)
-                return Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR ? FileType.Missing : FileType.Unknown;
+            if (Statx(dirfd, path, flags, StatxType, ref buffer[0]) != 0) return FileType.Unknown;
         }
         catch (EntryPointNotFoundException)
         {
