@@ -25,16 +25,16 @@ public sealed partial class MigrationJobGrain
         var s = state.State;
         var config = s.Config!;
         var entities = pipeline.Entities(config);
+        async Task<(bool Cancelled, T Result)> ReadAsync<T>(Func<CancellationToken, Task<T>> read) => stopOnCancel
+            ? await CancellableAsync(read, (e, _) => e is OperationCanceledException, ct)
+            : (false, await read(ct));
         if (config.Source.Kind == SourceKinds.File)
         {
             // File-level problems found in the first record of any file fail the job before a record is read.
             var files = pipeline.Discover(config);
             var unread = files.Where(f => !Entity(f.Key).Extracted).ToDictionary();
             // A cancel stops it too (a first record of gigabytes is read to its end otherwise).
-            Task<bool> Check(CancellationToken token) => Task.Run(() => { pipeline.Preflight(unread, token); return true; }, token);
-            var (cancelled, _) = stopOnCancel
-                ? await CancellableAsync(Check, (e, _) => e is OperationCanceledException, ct)
-                : (false, await Check(ct));
+            var (cancelled, _) = await ReadAsync(token => Task.Run(() => { pipeline.Preflight(unread, token); return true; }, token));
             if (cancelled)
             {
                 await FinishAsync(JobStatus.Cancelled, null);
@@ -71,14 +71,11 @@ public sealed partial class MigrationJobGrain
                     unsaved = false;
                     Interlocked.Exchange(ref _liveRead, 0);
                     // A cancel stops the read within a few thousand records; what was read of the file is not staged.
-                    Task<EntityExtraction> Read(CancellationToken token) => Task.Run(() =>
+                    var (cancelled, result) = await ReadAsync(token => Task.Run(() =>
                     {
                         using var records = source.Open(schema, token);
                         return pipeline.Extract.Run(JobId, schema, records, scope, n => Interlocked.Exchange(ref _liveRead, n), token);
-                    }, token);
-                    var (cancelled, result) = stopOnCancel
-                        ? await CancellableAsync(Read, (e, _) => e is OperationCanceledException, ct)
-                        : (false, await Read(ct));
+                    }, token));
                     if (cancelled)
                     {
                         Interlocked.Exchange(ref _liveRead, 0);

@@ -85,8 +85,9 @@ public sealed partial class MigrationJobGrain
         catch (Exception e) when (inFlight.Count > 0 && !(e is OperationCanceledException && ct.IsCancellationRequested))
         {
             // A call failed (the run goes back to its checkpoint): the other calls are still writing (a stopping silo has
-            // waited for them already, see CompleteOneAsync). Wait for them (at most PauseDrain) so none lands after the job moved on: a retry that sends the
-            // same batches again, or a final status after which a later overlapping job may write the same keys.
+            // waited for them already, see CompleteOneAsync). Wait for them (at most PauseDrain) so none lands after the
+            // job moved on: a retry that sends the same batches again, or a final status after which a later overlapping
+            // job may write the same keys.
             await Task.WhenAny(Task.WhenAll(inFlight), Task.Delay(PauseDrain, CancellationToken.None));
             throw;
         }

@@ -74,9 +74,13 @@ public sealed partial class MigrationJobGrain
                 }
                 var delay = Backoff.Jittered(retries, baseMs: 500, capMs: options.Value.RetryMaxDelay.TotalMilliseconds);
                 // A version conflict is no store fault: another activation stored the job, and this one goes on from it.
-                if (!StateMovedOn(ex)) _retrying = new JobRetry(retries, options.Value.RetryBudget, Cause(ex), _retrying?.Since ?? DateTimeOffset.UtcNow);
                 if (StateMovedOn(ex)) JobLog.StateMovedOn(logger, JobId, state.State.Status.ToWire(), delay.TotalSeconds);
-                else JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), retries, options.Value.RetryBudget, delay.TotalSeconds, Cause(ex));
+                else
+                {
+                    var cause = Cause(ex);
+                    _retrying = new JobRetry(retries, options.Value.RetryBudget, cause, _retrying?.Since ?? DateTimeOffset.UtcNow);
+                    JobLog.RetryingAfterFault(logger, JobId, state.State.Status.ToWire(), retries, options.Value.RetryBudget, delay.TotalSeconds, cause);
+                }
                 try
                 {
                     await Task.Delay(delay, ct);
@@ -118,13 +122,13 @@ public sealed partial class MigrationJobGrain
     {
         // Final already, its last steps failing: the resume reminder, still registered, takes them up later.
         if (state.State.Status.IsFinal()) return;
+        var transient = TransientFaults.IsTransient(ex);
         // Cancelled meanwhile: the cancel wins over the budget that ran out.
-        if (TransientFaults.IsTransient(ex) && CancelledDuringFault(ex))
+        if (transient && CancelledDuringFault(ex))
         {
             await FinishCancelledDuringFaultAsync(Cause(ex));
             return;
         }
-        var transient = TransientFaults.IsTransient(ex);
         if (!transient) JobLog.Crashed(logger, JobId, state.State.Status.ToWire(), ex);
         var error = transient
             ? $"{state.State.Status.ToWire()} gave up after {options.Value.RetryBudget} retries: {Cause(ex)}"
@@ -460,7 +464,6 @@ public sealed partial class MigrationJobGrain
         if (percent > state.State.Percent) state.State.Percent = Math.Min(100, percent);
         this.DelayDeactivation(TimeSpan.FromMinutes(10));
         _retrying = null;   // moving forward again
-
     }
 
     private EntityState Entity(EntityKind kind)

@@ -22,6 +22,14 @@ public static class StoreErrors
         var other => other.GetType().Name,
     };
 
+    /// <summary>
+    /// The server refused a setting the connection string gives the session (<c>Options</c>, <c>Timezone</c>, ...): its text
+    /// then quotes the value, which comes from a secret, so a message may name the SQLSTATE only.
+    /// </summary>
+    public static bool RefusesSessionSetting(PostgresException pg) =>
+        pg.SqlState.StartsWith("22", StringComparison.Ordinal)
+        || pg.SqlState is PostgresErrorCodes.UndefinedObject or PostgresErrorCodes.CantChangeRuntimeParam;
+
     /// <summary>The store's own exception inside wrappers (Orleans' storage errors, aggregates), or the exception itself.</summary>
     private static Exception Known(Exception ex)
     {

@@ -78,8 +78,8 @@ public sealed partial class SchemaInitializer(
     /// from the service's own connection string (a secret), so only the SQLSTATE is logged then.
     /// </summary>
     private static string Cause(Exception ex) =>
-        ex is Npgsql.PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state == "42704")
-            ? $"PostgreSQL refused a setting of the connection string (SQLSTATE {state}; the server's log has its text)"
+        ex is Npgsql.PostgresException pg && Grains.Stores.StoreErrors.RefusesSessionSetting(pg)
+            ? $"PostgreSQL refused a setting of the connection string (SQLSTATE {pg.SqlState}; the server's log has its text)"
             : Grains.Stores.StoreErrors.Describe(ex);
 
     private static partial class Log

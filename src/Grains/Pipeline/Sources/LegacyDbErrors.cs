@@ -31,8 +31,7 @@ public static class LegacyDbErrors
     {
         PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } =>
             "permission denied (the role may not connect to this database: CONNECT privilege)",
-        PostgresException { SqlState: var state } pg when state.StartsWith("22", StringComparison.Ordinal) || state == PostgresErrorCodes.UndefinedObject
-            || state == PostgresErrorCodes.CantChangeRuntimeParam || state == PostgresErrorCodes.InvalidParameterValue =>
+        PostgresException pg when Stores.StoreErrors.RefusesSessionSetting(pg) =>
             $"the server refused a setting the secret gives the session (SQLSTATE {pg.SqlState}); check its Options, Timezone, Search Path and similar keywords",
         PostgresException pg when !Known(pg) => $"the server refused the connection (SQLSTATE {pg.SqlState})",
         _ => Cause(ex),
