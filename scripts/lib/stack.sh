@@ -568,6 +568,8 @@ _dynalite_start_locked() {
     _stack_log "starting dynalite on 127.0.0.1:$DYNAMODB_PORT (data in $DYNALITE_DATA)"
     # --path = LevelDB on disk: survives restarts and does not grow the heap without
     # bound like the in-memory store. Short table-state delays keep tests fast.
+    # tools/dynalite/server.js is dynalite's server with the options of its cli.js, and a
+    # guard: a client closing its connection mid-upload no longer ends the emulator.
     #
     # Detaching: node resets inherited signal dispositions at start-up, so nohup's
     # "ignore SIGHUP" does not survive into node (verified). What really shields dynalite
@@ -577,7 +579,7 @@ _dynalite_start_locked() {
     rm -f "$DYNALITE_PIDFILE"
     # shellcheck disable=SC2016  # $$ and $@ are for the inner sh
     nohup setsid -f sh -c 'echo $$ >"$0"; exec "$@"' "$DYNALITE_PIDFILE" \
-        node "$DYNALITE_DIR/node_modules/dynalite/cli.js" \
+        node "$DYNALITE_DIR/server.js" \
         --host 127.0.0.1 --port "$DYNAMODB_PORT" --path "$DYNALITE_DATA" \
         --createTableMs 50 --deleteTableMs 50 --updateTableMs 50 \
         >>"$LOG_DIR/dynalite.log" 2>&1 </dev/null 197>&- || return 1
