@@ -91,7 +91,10 @@ public static partial class JobsApi
         var (config, errors) = validator.Validate(submitted);
         if (config is null) return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.", title: "Invalid job request");
         var key = request.Headers.TryGetValue("Idempotency-Key", out var keys) ? keys.ToString() : "";
+        // Several headers were joined into one key, which no retry of either would have matched.
+        if (keys.Count > 1) return Problems.BadRequest("Send one Idempotency-Key header; this request has " + keys.Count + ".");
         if (key.Length > 200) return Problems.BadRequest("Idempotency-Key must be at most 200 characters.");
+        if (key.Any(char.IsControl)) return Problems.BadRequest("Idempotency-Key must not contain control characters (a tab, say).");
         // Only a request that may create a job counts against the caller's limit (a replay of an idempotent one too).
         if (limit.Refuse(request.HttpContext) is { } tooMany) return tooMany;
 

@@ -256,6 +256,28 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.NotEqual(first, Guid.Parse(JsonNode.Parse(await otherCaller.Content.ReadAsStringAsync())!["jobId"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task An_idempotency_key_sent_twice_or_holding_a_control_character_is_a_400_and_creates_nothing()
+    {
+        var body = JsonSerializer.Serialize(JobsClient.FileJob(_export.Path, dataTypes: ["ProductCatalogData"]));
+        var before = await JobCountAsync();
+        foreach (var (values, says) in new[]
+                 {
+                     (new[] { "key-a", "key-b" }, "Send one Idempotency-Key header"),
+                     (new[] { "key\tone" }, "control characters"),
+                     (new[] { "key\u0001one" }, "control characters"),
+                 })
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, JobsClient.Jobs) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            Assert.True(message.Headers.TryAddWithoutValidation("Idempotency-Key", values));
+            using var response = await _api.Http.SendAsync(message);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(says, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>());
+        }
+        Assert.Equal(before, await JobCountAsync());
+    }
+
     /// <summary>
     /// Requests with one key at the same instant: identical ones all get the one job, a different one its 409 (a claim
     /// whose insert waited on another's had found no row, and the request got a 500, in about half the trials).
