@@ -64,13 +64,15 @@ public static class BearerAuthentication
 
         /// <summary>
         /// The token's <c>sub</c> is who submitted or cancelled a job (the audit trail, and the key of the submission limit):
-        /// a token without one, or with one no identity provider issues (control characters, over 256 characters), is
-        /// refused rather than recorded as nobody.
+        /// a token without one, or with one no identity provider issues (control characters, over 256 characters,
+        /// invisible or direction-changing characters that would show in the audit trail as another caller's name), is
+        /// refused rather than recorded as nobody or as someone else.
         /// </summary>
         private static Task RequireSubject(TokenValidatedContext context)
         {
             var subject = context.Principal?.FindFirst("sub")?.Value;
-            if (string.IsNullOrWhiteSpace(subject) || subject.Length > 256 || subject.Any(char.IsControl))
+            if (string.IsNullOrWhiteSpace(subject) || subject.Length > 256
+                || subject.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
                 context.Fail(new SubjectMissingException());
             return Task.CompletedTask;
         }

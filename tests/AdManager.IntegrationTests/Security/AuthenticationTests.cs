@@ -56,6 +56,8 @@ public sealed class AuthenticationTests(TestStack stack) : IAsyncLifetime
         { "garbage", "well-formed" },
         { "no-subject", "no subject (sub)" },
         { "control-subject", "no subject (sub)" },
+        { "direction-subject", "no subject (sub)" },
+        { "invisible-subject", "no subject (sub)" },
     };
 
     [Theory]
@@ -70,6 +72,9 @@ public sealed class AuthenticationTests(TestStack stack) : IAsyncLifetime
             "other-audience" => TestTokens.Create(PlatformRoles.Admin, "neighbour", audience: "another-service"),
             "no-subject" => TestTokens.Create(PlatformRoles.Admin, ""),
             "control-subject" => TestTokens.Create(PlatformRoles.Admin, "evil\r\n2026-01-01 info: forged"),
+            // Shown as "alice@example.com" in the audit trail and the portal, but another subject.
+            "direction-subject" => TestTokens.Create(PlatformRoles.Admin, "alice@\u202Emoc.elpmaxe"),
+            "invisible-subject" => TestTokens.Create(PlatformRoles.Admin, "alice\u200B@example.com"),
             _ => "not.a.jwt",
         };
         using var response = await SendAsync(token, "GET", Jobs);
