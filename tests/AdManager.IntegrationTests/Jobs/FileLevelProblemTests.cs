@@ -108,9 +108,21 @@ public sealed class FileLevelProblemTests(TestStack stack) : IAsyncLifetime
     public async Task A_named_pipe_or_a_device_among_the_files_fails_the_job_naming_it()
     {
         using var pipe = Complete();
-        File.Delete(Path.Combine(pipe.Path, "campaigns.csv"));
-        Assert.Equal(0, mkfifo(Path.Combine(pipe.Path, "campaigns.csv"), 0x180));
-        await AssertFailsAsync(pipe, ["campaigns.csv", "is a named pipe, not a regular file"]);
+        var fifo = Path.Combine(pipe.Path, "campaigns.csv");
+        File.Delete(fifo);
+        Assert.Equal(0, mkfifo(fifo, 0x180));
+        try
+        {
+            // Refused within a second; were the open to wait on the pipe again, the test fails in 30 s, not 90.
+            await AssertFailsAsync(pipe, ["campaigns.csv", "is a named pipe, not a regular file"], TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            // A reader left waiting in open() (the guard regressed) is let go by a writer's open, so that silo thread is
+            // not lost for the rest of the run; with no reader the open fails (ENXIO) and does nothing.
+            var fd = open(fifo, 0x1 | 0x800);   // O_WRONLY | O_NONBLOCK
+            if (fd >= 0) close(fd);
+        }
 
         using var device = Complete();
         File.Delete(Path.Combine(device.Path, "products.ndjson"));
@@ -120,6 +132,12 @@ public sealed class FileLevelProblemTests(TestStack stack) : IAsyncLifetime
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int mkfifo(string path, uint mode);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int open(string path, int flags);
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int close(int fd);
 
     [Fact]
     public async Task Unknown_columns_and_keys_are_ignored_with_one_warning_each()
@@ -146,10 +164,10 @@ public sealed class FileLevelProblemTests(TestStack stack) : IAsyncLifetime
         .Write("catalogs.ndjson", Catalogs)
         .Write("products.ndjson", Products);
 
-    private async Task AssertFailsAsync(ExportDirectory export, string[] errorNames)
+    private async Task AssertFailsAsync(ExportDirectory export, string[] errorNames, TimeSpan? timeout = null)
     {
         var jobId = await _api.SubmitAsync(JobsClient.FileJob(export.Path));
-        var (job, _) = await _api.WaitForFinalAsync(jobId);
+        var (job, _) = await _api.WaitForFinalAsync(jobId, timeout);
 
         Assert.Equal("Failed", job["status"]!.GetValue<string>());
         var error = job["error"]!.GetValue<string>();
