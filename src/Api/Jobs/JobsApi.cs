@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AdManager.Api.Security;
@@ -76,12 +75,14 @@ public static partial class JobsApi
         if (body is null) return Problems.TooLarge($"A job request is at most {MaxBodyBytes / 1024} KiB.");
 
         SubmitJobRequest? submitted;
+        string fingerprint;
         try
         {
             using var document = JsonDocument.Parse(body, ApiJson.StrictDocument);
             var shape = RequestShape.Check<SubmitJobRequest>(document.RootElement);
             if (shape.Count > 0) return NotAJobRequest(shape);
             submitted = document.RootElement.Deserialize<SubmitJobRequest>(ApiJson.Strict)!;
+            fingerprint = RequestFingerprint.Of(document.RootElement, body);
         }
         catch (JsonException ex)
         {
@@ -104,7 +105,7 @@ public static partial class JobsApi
             // A key is the caller's own (IETF's draft: unique per client): another caller's same key and body is another
             // job, and tells nothing of what someone else submitted. A subject holds no control character, a header no LF.
             var caller = request.HttpContext.User.Identity?.Name;
-            var claim = await index.ClaimAsync($"{caller}\n{key}", Convert.ToHexString(SHA256.HashData(body)), jobId, ct);
+            var claim = await index.ClaimAsync($"{caller}\n{key}", fingerprint, jobId, ct);
             if (!claim.SameRequest)
                 return Problems.Conflict("This Idempotency-Key was used within the last 24 hours with a different request body.");
             if (!claim.Created)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -215,7 +214,8 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         var jobId = Guid.CreateVersion7();
         // What a first request leaves when it fails (a store blip) between claiming the key and storing its job.
         await stack.Db.ExecAsync("INSERT INTO migration_idempotency (idempotency_key, request_hash, job_id, created_at) VALUES ($1, $2, $3, now())",
-            _host.ServiceId + "/" + TestTokens.AdminSubject + "\n" + key, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body))), jobId);
+            _host.ServiceId + "/" + TestTokens.AdminSubject + "\n" + key,
+            AdManager.Api.Jobs.RequestFingerprint.Of(JsonDocument.Parse(body).RootElement, Encoding.UTF8.GetBytes(body)), jobId);
 
         var retry = await PostWithKeyAsync(key, body);
 
@@ -245,8 +245,19 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.Equal(firstResponse.Headers.Location, secondResponse.Headers.Location);
         Assert.Equal("true", Assert.Single(secondResponse.Headers.GetValues("Idempotent-Replayed")));
 
+        // The same request serialized again (members in another order, other whitespace, a character escaped) is the
+        // same body; a client retrying from another serializer gets its job, not a 409.
+        var reserialized = Reserialize(JsonNode.Parse(await body.ReadAsStringAsync())!).ToJsonString(new JsonSerializerOptions { WriteIndented = true })
+            .Replace("ProductCatalogData", "\\u0050roductCatalogData", StringComparison.Ordinal);
+        Assert.NotEqual(await body.ReadAsStringAsync(), reserialized);
+        var again = await PostWithKeyAsync(key, reserialized);
+        Assert.Equal((HttpStatusCode.Accepted, (Guid?)first), again);
+
         var other = await PostWithKeyAsync(key, (await body.ReadAsStringAsync()).Replace("ProductCatalogData", "CampaignData"));
         Assert.Equal(HttpStatusCode.Conflict, other.Status);
+        // Numbers compare by their literal: 0.050 is another body than 0.05.
+        var number = await PostWithKeyAsync(key, reserialized.Replace("\"maxRejectedRatio\": 0.05", "\"maxRejectedRatio\": 0.050", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Conflict, number.Status);
 
         // Keys are each caller's own: another caller's same key and body is a job of its own, not a replay of this one.
         using var otherCaller = await _host.CreateClientWithToken(TestTokens.Admin("another-admin")).SendAsync(
@@ -364,6 +375,14 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.Equal(["cluster", "dynamodb", "postgres"], report["checks"]!.AsObject().Select(c => c.Key).Order());
         Assert.All(report["checks"]!.AsObject(), c => Assert.Equal("Healthy", c.Value!["status"]!.GetValue<string>()));
     }
+
+    /// <summary>The same JSON value with every object's members in reverse order.</summary>
+    private static JsonNode Reserialize(JsonNode node) => node switch
+    {
+        JsonObject o => new JsonObject(o.Reverse().Select(m => KeyValuePair.Create(m.Key, m.Value is null ? null : Reserialize(m.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(i => i is null ? null : Reserialize(i))]),
+        _ => node.DeepClone(),
+    };
 
     private async Task<(HttpStatusCode Status, Guid? JobId)> PostWithKeyAsync(string key, string body)
     {
