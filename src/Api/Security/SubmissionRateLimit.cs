@@ -60,6 +60,8 @@ public sealed partial class SubmissionRateLimit(IOptions<SubmissionRateLimitOpti
         return TypedResults.Problem(new ProblemDetails
         {
             Status = StatusCodes.Status429TooManyRequests,
+            // ASP.NET Core's defaults give every other status a type, not 429 (RFC 6585's).
+            Type = "https://tools.ietf.org/html/rfc6585#section-4",
             Title = "Too many job submissions",
             Detail = $"At most {o.PermitLimit} job submissions per {o.Window.TotalSeconds:0} s per caller; retry in {seconds} s.",
         });

@@ -69,6 +69,7 @@ public sealed class AuditAndRateLimitTests(TestStack stack) : IDisposable
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         var problem = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
         Assert.Contains("retry in", problem["detail"]!.GetValue<string>());
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", problem["type"]!.GetValue<string>());
 
         // Reads are not limited, and another caller has a budget of its own.
         using (var list = await carol.GetAsync(JobsClient.Jobs)) Assert.Equal(HttpStatusCode.OK, list.StatusCode);
