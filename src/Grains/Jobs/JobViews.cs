@@ -26,7 +26,8 @@ internal static class JobViews
             RecordsLoaded: loaded,
             RecordsVerified: entities.Sum(e => e.Verified),
             BatchesTotal: entities.Sum(e => e.BatchesTotal),
-            BatchesCompleted: durable.Batches,
+            // A dry run that ran to its end shows its batches as it shows its records: what would have been loaded.
+            BatchesCompleted: s.Status.IsCompleted() && s.Config!.Options.DryRun ? entities.Sum(e => e.BatchesTotal) : durable.Batches,
             RecordsPerSecond: Math.Round(Rate(s, read), 1));
         return new JobSnapshot(jobId, s.Status, s.Config!, progress, s.SubmittedAt, s.UpdatedAt, s.CompletedAt,
             s.Report is not null && s.Status.IsFinal(), s.Error, s.SubmittedBy, s.History.ToList(), s.Status.IsRunning() ? host : null,

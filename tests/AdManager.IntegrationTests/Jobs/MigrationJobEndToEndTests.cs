@@ -109,6 +109,10 @@ public sealed class MigrationJobEndToEndTests(TestStack stack) : IDisposable
         var (job, _) = await api.WaitForFinalAsync(jobId);
 
         Assert.Equal("CompletedWithErrors", job["status"]!.GetValue<string>());
+        // Its progress counts what would be loaded, batches too: not "0 of N batches" at 100%.
+        var progress = job["progress"]!;
+        Assert.True(progress["batchesTotal"]!.GetValue<int>() > 0);
+        Assert.Equal(progress["batchesTotal"]!.GetValue<int>(), progress["batchesCompleted"]!.GetValue<int>());
         var report = await api.ReportAsync(jobId);
         Assert.True(report["dryRun"]!.GetValue<bool>());
         AssertCampaignCounts(report);
