@@ -90,6 +90,18 @@ public class ExportLayoutTests
         Assert.Contains("products.ndjson.gz", ex.Message);
     }
 
+    [Fact]
+    public void A_directory_named_like_the_only_entity_file_is_named_as_a_directory()
+    {
+        using var dir = DirWith("catalogs.csv");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "campaigns.csv"));
+
+        var ex = Assert.Throws<ExportFileException>(() => ExportLayout.Discover(dir.Path, ["CampaignData"]));
+
+        Assert.Contains("no file for data type 'CampaignData'", ex.Message);
+        Assert.EndsWith("campaigns.csv is a directory, not a file.", ex.Message);
+    }
+
     [Theory]
     [InlineData("Campaigns.csv")]
     [InlineData("campaigns.CSV")]

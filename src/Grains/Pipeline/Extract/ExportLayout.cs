@@ -81,6 +81,12 @@ public static class ExportLayout
                     message += $" Found {string.Join(", ", nearMisses)}, but file names are case-sensitive.";
                 }
 
+                var folders = expected.Where(name => Directory.Exists(Path.Combine(directory, name))).ToList();
+                if (folders.Count > 0)
+                {
+                    message += $" {string.Join(", ", folders)} {(folders.Count == 1 ? "is a directory" : "are directories")}, not {(folders.Count == 1 ? "a file" : "files")}.";
+                }
+
                 throw new ExportFileException(message);
             }
         }
