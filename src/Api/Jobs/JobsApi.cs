@@ -90,7 +90,8 @@ public static partial class JobsApi
         }
 
         var (config, errors) = validator.Validate(submitted);
-        if (config is null) return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.", title: "Invalid job request");
+        if (config is null)
+            return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields: " + Problems.Describe(errors) + ".", title: "Invalid job request");
         var key = request.Headers.TryGetValue("Idempotency-Key", out var keys) ? keys.ToString() : "";
         // Several headers were joined into one key, which no retry of either would have matched.
         if (keys.Count > 1) return Problems.BadRequest("Send one Idempotency-Key header; this request has " + keys.Count + ".");

@@ -53,7 +53,9 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.NotNull(problem["errors"]![field]);
+        var messages = problem["errors"]![field]!.AsArray();
+        // The detail names the field and says what is wrong with it, not only that some field is.
+        Assert.Contains($"{field}: {messages[0]!.GetValue<string>()}", problem["detail"]!.GetValue<string>());
     }
 
     public static TheoryData<string, string> MisshapenBodies => new()
