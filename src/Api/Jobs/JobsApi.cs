@@ -82,7 +82,7 @@ public static partial class JobsApi
             var shape = RequestShape.Check<SubmitJobRequest>(document.RootElement);
             if (shape.Count > 0) return NotAJobRequest(shape);
             submitted = document.RootElement.Deserialize<SubmitJobRequest>(ApiJson.Strict)!;
-            fingerprint = RequestFingerprint.Of(document.RootElement, body);
+            fingerprint = RequestFingerprint.Of(document.RootElement);
         }
         catch (JsonException ex)
         {

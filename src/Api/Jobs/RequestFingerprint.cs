@@ -12,19 +12,14 @@ namespace AdManager.Api.Jobs;
 /// </summary>
 internal static class RequestFingerprint
 {
-    public static string Of(JsonElement request, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// The fingerprint of a request that has been deserialized: every name and string in it has been read as text
+    /// already (a lone surrogate escape failed there, as a 400), so reading them again here cannot fail.
+    /// </summary>
+    public static string Of(JsonElement request)
     {
-        var canonical = new ArrayBufferWriter<byte>(body.Length);
-        try
-        {
-            using var writer = new Utf8JsonWriter(canonical);
-            Write(writer, request);
-        }
-        catch (InvalidOperationException)
-        {
-            // A string that is not valid UTF-16 (a lone surrogate escape) has no text to compare: its bytes stand.
-            return "raw:" + Convert.ToHexString(SHA256.HashData(body));
-        }
+        var canonical = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(canonical)) Write(writer, request);
         return Convert.ToHexString(SHA256.HashData(canonical.WrittenSpan));
     }
 

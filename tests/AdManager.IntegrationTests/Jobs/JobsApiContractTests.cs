@@ -217,7 +217,7 @@ public sealed class JobsApiContractTests(TestStack stack) : IAsyncLifetime
         // What a first request leaves when it fails (a store blip) between claiming the key and storing its job.
         await stack.Db.ExecAsync("INSERT INTO migration_idempotency (idempotency_key, request_hash, job_id, created_at) VALUES ($1, $2, $3, now())",
             _host.ServiceId + "/" + TestTokens.AdminSubject + "\n" + key,
-            AdManager.Api.Jobs.RequestFingerprint.Of(JsonDocument.Parse(body).RootElement, Encoding.UTF8.GetBytes(body)), jobId);
+            AdManager.Api.Jobs.RequestFingerprint.Of(JsonDocument.Parse(body).RootElement), jobId);
 
         var retry = await PostWithKeyAsync(key, body);
 
