@@ -123,18 +123,18 @@ public static class BenchCommand
                     if (peer) await PeerRunAsync();
                     if (peerRuns.Count > peerCount) peerBefore = peerRuns[^1];
                 }
-                RawResult? writeBefore = null;
+                RawResult? writeBefore = null, readBefore = null;
                 if (dynamoSideBySide && name == "products")
                 {
                     await quiet.WaitAsync("the raw BatchWriteItem");
-                    writeBefore = await RawDynamoWrite.WriteFreshAsync(rawDynamoClient!, products, RawDynamoWrite.ConcurrencyOf(rawDynamo!));
+                    (writeBefore, readBefore) = await RawDynamoWrite.WriteAndReadFreshAsync(rawDynamoClient!, products, RawDynamoWrite.ConcurrencyOf(rawDynamo!));
                     rawWrites.Add(writeBefore);
-                    Log($"raw BatchWriteItem run {rawWrites.Count}: {writeBefore.Seconds:0.00} s, {writeBefore.PerSecond:N0} items/s");
+                    Log($"raw BatchWriteItem run {rawWrites.Count}: {writeBefore.Seconds:0.00} s, {writeBefore.PerSecond:N0} items/s; its Query read-back {readBefore.Seconds:0.00} s");
                 }
                 var one = await run.RunAsync(name, Path.Combine(exports, dir), types);
                 if (rawBefore is not null) rawPairs.Add(new SideBySide(rawBefore, one));
                 if (peerBefore is not null) peerPairs.Add(new SideBySide(peerBefore, one));
-                if (writeBefore is not null) dynamoPairs.Add(new SideBySide(writeBefore, one));
+                if (writeBefore is not null) dynamoPairs.Add(new SideBySide(writeBefore, one, readBefore));
                 Log($"{name}{(o.Repeat > 1 && name != "tiny-cold" ? $" run {i + 1}" : "")}: {one.Status} in {one.Seconds:0.00} s, {one.PerSecond:N0} records/s, peak RSS {one.PeakRssMiB:0} MiB");
                 runs.Add(one);
             }

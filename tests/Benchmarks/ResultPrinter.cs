@@ -48,7 +48,7 @@ public static class ResultPrinter
             sb.AppendLine("| ratio | value | goal | met | note |");
             sb.AppendLine("|---|--:|--:|---|---|");
             foreach (var ratio in r.Ratios)
-                sb.AppendLine(Inv($"| {ratio.Name} | {ratio.Value:0.00} | {ratio.Comparison} {ratio.Goal:0.##} | {(ratio.Met ? "yes" : "no")} | {ratio.Detail} |"));
+                sb.AppendLine(Inv($"| {ratio.Name} | {ratio.Value:0.00} | {(ratio.Goal is { } goal ? $"{ratio.Comparison} {goal:0.##}" : "")} | {ratio.Met switch { true => "yes", false => "no", null => "" }} | {ratio.Detail} |"));
         }
         return sb.ToString();
     }

@@ -83,6 +83,37 @@ public sealed class BenchOptionsTests
         Assert.All(apart, r => Assert.Null(r.Detail));
     }
 
+    [Fact]
+    public void With_each_raw_writes_read_back_the_bench_prints_the_bound_a_full_read_back_sets_and_how_close_the_product_comes()
+    {
+        static RawResult Raw(double s) => new("raw", 100, s, "concurrency 16");
+        static Benchmarks.Product.ProductResult Run(double s) =>
+            new("products", "Completed", 100, 100, s, 1, true, [new Benchmarks.Product.PhaseResult("Loading", 1, 100)]);
+        // Writes of 1 s then read-backs of 0.25 s: the store alone reaches 1 / 1.25 = 0.80 of its write rate end to end;
+        // the second pair's read-back of 1 s makes it 0.50. Products runs of 2, 2.5 and 2.5 s against 1.25, 2 and 1.25 s.
+        List<SideBySide> pairs =
+        [
+            new(Raw(1), Run(2), Raw(0.25)), new(Raw(1), Run(2.5), Raw(1)), new(Raw(1), Run(2.5), Raw(0.25)),
+        ];
+        var ratios = BenchResults.RatiosOf(null, Median.Figure([.. pairs.Select(p => p.Yardstick)]), null,
+            [Median.Of([.. pairs.Select(p => p.Product)], r => r.Seconds)], dynamoPairs: pairs);
+
+        var bound = Assert.Single(ratios, r => r.Name.StartsWith("- bound:", StringComparison.Ordinal));
+        Assert.Equal(0.8, bound.Value, 6);
+        Assert.Equal("median of 3 side-by-side pairs: 0.80 / 0.50 / 0.80", bound.Detail);
+        Assert.Null(bound.Goal);
+        Assert.Null(bound.Met);
+        var reached = Assert.Single(ratios, r => r.Name == "- products end to end / that bound");
+        Assert.Equal(0.625, reached.Value, 6);
+        Assert.Equal("median of 3 side-by-side pairs: 0.63 / 0.80 / 0.50", reached.Detail);
+        Assert.Contains("| - bound: raw BatchWriteItem then raw Query read-back / raw BatchWriteItem | 0.80 |  |  |", ResultPrinter.ToTable(
+            new BenchResults(DateTimeOffset.UnixEpoch, new Machine(2, 1, "0", "0"), BenchOptions.Parse([]), 0, null, null, [], [], [], null, null, [], ratios)));
+
+        // Without read-backs (products runs with no raw writes beside them) neither row is printed.
+        Assert.DoesNotContain(BenchResults.RatiosOf(null, Raw(1), null, [Run(2)], dynamoPairs: [.. pairs.Select(p => p with { ReadBack = null })]),
+            r => r.Goal is null);
+    }
+
     [Theory]
     [InlineData("--repeat", "0")]
     [InlineData("--warmups")]

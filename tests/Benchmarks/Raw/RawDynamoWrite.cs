@@ -13,7 +13,7 @@ namespace AdManager.Benchmarks.Raw;
 /// The DynamoDB ceiling: BatchWriteItem (25 items each) of the export's loadable product items, built by the
 /// product's own mapping, into fresh tables shaped like <c>ProductFeeds</c>, at each probed concurrency; the
 /// best one then writes every item into another fresh table (and, side by side with the products runs,
-/// <see cref="WriteFreshAsync"/> again before each). Items are built in chunks outside the timed part.
+/// <see cref="WriteAndReadFreshAsync"/> again before each, with its read-back). Items are built in chunks outside the timed part.
 /// </summary>
 public static class RawDynamoWrite
 {
@@ -24,12 +24,16 @@ public static class RawDynamoWrite
     /// <summary>The probes' best concurrency, from its result's detail (<c>concurrency N</c>).</summary>
     public static int ConcurrencyOf(RawResult result) => int.Parse(result.Detail!.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Every loadable item written at <paramref name="concurrency"/> into a fresh table, which is dropped after.</summary>
-    public static async Task<RawResult> WriteFreshAsync(IAmazonDynamoDB dynamo, ExportRows rows, int concurrency)
+    /// <summary>
+    /// Every loadable item written at <paramref name="concurrency"/> into a fresh table, then read back with Query as
+    /// validation reads a job's items (untimed with the write: its own figure), and the table dropped.
+    /// </summary>
+    public static async Task<(RawResult Write, RawResult ReadBack)> WriteAndReadFreshAsync(IAmazonDynamoDB dynamo, ExportRows rows, int concurrency)
     {
-        var result = await WriteAsync(dynamo, PairTable, rows, rows.Shape.Products, concurrency);
+        var write = await WriteAsync(dynamo, PairTable, rows, rows.Shape.Products, concurrency);
+        var readBack = await RawDynamoRead.QueryAsync(dynamo, PairTable, rows, concurrency);
         await dynamo.DeleteTableAsync(PairTable);
-        return result;
+        return (write, readBack);
     }
 
     public static async Task<(RawResult Best, List<RawResult> Probes, List<RawResult> ReadBack)> RunAsync(
