@@ -48,9 +48,22 @@ public static class ResultPrinter
             sb.AppendLine("| ratio | value | goal | met | note |");
             sb.AppendLine("|---|--:|--:|---|---|");
             foreach (var ratio in r.Ratios)
-                sb.AppendLine(Inv($"| {ratio.Name} | {ratio.Value:0.00} | {(ratio.Goal is { } goal ? $"{ratio.Comparison} {goal:0.##}" : "")} | {ratio.Met switch { true => "yes", false => "no", null => "" }} | {ratio.Detail} |"));
+                sb.AppendLine(Inv($"| {ratio.Name} | {Shown(ratio)} | {(ratio.Goal is { } goal ? $"{ratio.Comparison} {goal:0.##}" : "")} | {ratio.Met switch { true => "yes", false => "no", null => "" }} | {ratio.Detail} |"));
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A ratio's value to two decimals, or to as many more as it takes for the printed figure to sit on the same side of
+    /// its goal as the value: 0.497 against a goal of 0.5 printed as "0.50" beside "no" reads as a contradiction.
+    /// </summary>
+    public static string Shown(Ratio ratio)
+    {
+        for (var decimals = 2; ; decimals++)
+        {
+            var text = ratio.Value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+            if (ratio.Goal is null || decimals >= 6 || (ratio with { Value = double.Parse(text, CultureInfo.InvariantCulture) }).Met == ratio.Met) return text;
+        }
     }
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

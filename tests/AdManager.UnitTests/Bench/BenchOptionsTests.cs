@@ -115,6 +115,22 @@ public sealed class BenchOptionsTests
     }
 
     [Theory]
+    [InlineData(0.4971, 0.5, ">=", "0.497")]
+    [InlineData(0.49999, 0.5, ">=", "0.49999")]
+    [InlineData(0.5049, 0.5, ">=", "0.50")]
+    [InlineData(0.6049, 0.5, ">=", "0.60")]
+    [InlineData(2.004, 2.0, "<=", "2.004")]
+    [InlineData(1.996, 2.0, "<=", "2.00")]
+    public void A_ratio_is_printed_to_two_decimals_unless_that_would_put_it_on_the_other_side_of_its_goal(double value, double goal, string comparison, string shown)
+    {
+        var ratio = new Ratio("r", value, goal, comparison);
+        Assert.Equal(shown, ResultPrinter.Shown(ratio));
+        Assert.Contains($"| r | {shown} | {comparison} {goal:0.##} | {(ratio.Met == true ? "yes" : "no")} |",
+            ResultPrinter.ToTable(new BenchResults(DateTimeOffset.UnixEpoch, new Machine(2, 1, "0", "0"), BenchOptions.Parse([]), 0,
+                null, null, [], [], [], null, null, [], [ratio])));
+    }
+
+    [Theory]
     [InlineData("--repeat", "0")]
     [InlineData("--warmups")]
     [InlineData("--warmups", "-1")]
