@@ -13,6 +13,8 @@ namespace AdManager.Api.Hosting;
 /// <summary>The HTTP side: problem details, JSON, auth, rate limits, Swagger, health, the admin page.</summary>
 public static partial class ApiHostingExtensions
 {
+    private static readonly object HeadRoutedAsGet = new();
+
     /// <summary>What a 503 tells a client to wait: about what a silo's failover or a store's restart takes.</summary>
     internal const string RetryAfterSeconds = "5";
 
@@ -98,6 +100,18 @@ public static partial class ApiHostingExtensions
         });
         app.UseStatusCodePages();
         app.UseAdminPortal();
+        // HEAD is GET without the body (RFC 9110, 9.3.2), which every server must answer: a HEAD request reaches
+        // Swagger's document and its GET endpoint as a GET, and is HEAD again once routed, for authorization (a read)
+        // and logs; Kestrel sends no body for it either way. (The page's static files answer HEAD themselves.)
+        app.Use((context, next) =>
+        {
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                context.Request.Method = HttpMethods.Get;
+                context.Items[HeadRoutedAsGet] = true;
+            }
+            return next(context);
+        });
         app.UseSwagger();
         app.UseSwaggerUI(o =>
         {
@@ -106,6 +120,11 @@ public static partial class ApiHostingExtensions
         });
         // Health, the page and Swagger stay anonymous; the /admin endpoints require the platform policy.
         app.UseRouting();
+        app.Use((context, next) =>
+        {
+            if (context.Items.ContainsKey(HeadRoutedAsGet)) context.Request.Method = HttpMethods.Head;
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapJobsApi();

@@ -98,6 +98,33 @@ public sealed class AuthenticationTests(TestStack stack) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HEAD_answers_as_GET_does_a_read_a_viewer_may_make()
+    {
+        var viewer = TestTokens.Viewer();
+        var jobId = await new JobsClient(_host.CreateClient()).SubmitAsync(JobsClient.FileJob(_export.Path, dataTypes: ["ProductCatalogData"]));
+
+        foreach (var url in new[] { Jobs, $"{Jobs}/{jobId}", $"{Jobs}/{jobId}/rejections" })
+        {
+            using var get = await SendAsync(viewer, "GET", url);
+            using var head = await SendAsync(viewer, "HEAD", url);
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        }
+        using (var unknown = await SendAsync(viewer, "HEAD", $"{Jobs}/{Guid.NewGuid()}")) Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using (var anonymous = await SendAsync(null, "HEAD", Jobs)) Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        foreach (var url in new[] { "/", "/swagger/v1/swagger.json", "/health/live" })
+        {
+            using var page = await SendAsync(null, "HEAD", url);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+        // Not a read where GET has no endpoint either.
+        using var cancel = await SendAsync(viewer, "HEAD", $"{Jobs}/{jobId}/cancel");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, cancel.StatusCode);
+        Assert.Contains("POST", cancel.Content.Headers.Allow);
+    }
+
+    [Fact]
     public async Task A_token_without_a_platform_role_is_a_403_problem_even_for_reads()
     {
         using var response = await SendAsync(TestTokens.Create("marketing", "someone"), "GET", Jobs);
