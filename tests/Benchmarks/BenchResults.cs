@@ -131,14 +131,16 @@ public sealed record BenchResults(
 
     /// <summary>A ratio without a goal, printed to explain another: the median of the pairs' own.</summary>
     private static Ratio OfPairs(string name, IReadOnlyList<SideBySide> pairs, Func<SideBySide, double> ratio) =>
-        new(name, Median.OfRatios([.. pairs.Select(ratio)]), null, ">=", pairs.Count < 2 ? null
-            : $"median of {pairs.Count} side-by-side pairs: {string.Join(" / ", pairs.Select(p => ratio(p).ToString("0.00", CultureInfo.InvariantCulture)))}");
+        new(name, Median.OfRatios([.. pairs.Select(ratio)]), null, ">=", pairs.Count < 2 ? null : EachPair(pairs, ratio));
 
     private static Ratio Paired(string name, double ofFigures, IReadOnlyList<SideBySide>? pairs, Func<SideBySide, double> ratio, double goal)
     {
         if (pairs is not { Count: >= 2 }) return new Ratio(name, ofFigures, goal, ">=");
-        var each = pairs.Select(p => ratio(p).ToString("0.00", CultureInfo.InvariantCulture));
         return new Ratio(name, Median.OfRatios([.. pairs.Select(ratio)]), goal, ">=",
-            $"median of {pairs.Count} side-by-side pairs: {string.Join(" / ", each)}; of the median runs: {ofFigures.ToString("0.00", CultureInfo.InvariantCulture)}");
+            $"{EachPair(pairs, ratio)}; of the median runs: {ofFigures.ToString("0.00", CultureInfo.InvariantCulture)}");
     }
+
+    /// <summary>"median of 3 side-by-side pairs: 0.50 / 0.25 / 0.67" (in run order).</summary>
+    private static string EachPair(IReadOnlyList<SideBySide> pairs, Func<SideBySide, double> ratio) =>
+        $"median of {pairs.Count} side-by-side pairs: {string.Join(" / ", pairs.Select(p => ratio(p).ToString("0.00", CultureInfo.InvariantCulture)))}";
 }
