@@ -310,6 +310,11 @@ checkpoint_timeout = 15min
 # No replicas on a dev box; minimal WAL makes bulk loads cheaper.
 wal_level = minimal
 max_wal_senders = 0
+# The WAL writer writes out and flushes WAL every 10 ms while there is any (default 200 ms): a merge's
+# rows fill wal_buffers (8MB) many times over, and with the writer asleep the merging backend writes
+# them out itself when they are full (pg_stat_wal's wal_buffers_full: 19,501 of 19,841 WAL writes in
+# a bench of 50k campaigns, 3,788 of 4,468 at 10 ms), and a commit flushes whatever is left.
+wal_writer_delay = 10ms
 timezone = 'UTC'
 log_timezone = 'UTC'
 log_line_prefix = '%m [%p] %q%u@%d '
