@@ -111,7 +111,10 @@ public sealed record BenchResults(
                 ratios.Add(Paired("products Loading phase / raw BatchWriteItem", loading / dynamo.PerSecond, loadingPairs,
                     p => Loading(p.Product)!.Value / p.Yardstick.PerSecond, 0.8));
             }
-            ratios.Add(Paired("products end to end (with read-back) / raw BatchWriteItem", products.PerSecond / dynamo.PerSecond, dynamoPairs, p => p.Ratio, 0.8));
+            // The goal is read on the write path (README, Decisions): with every item read back, end to end is bounded by
+            // the store itself below 0.8 (the bound, next), for any loader that verifies what it wrote. Printed, not judged.
+            ratios.Add(Paired("products end to end (with read-back) / raw BatchWriteItem", products.PerSecond / dynamo.PerSecond, dynamoPairs, p => p.Ratio, null,
+                "no goal: the 0.8 is read on the Loading phase (README, Decisions)"));
             // What bounds end to end on this store: the raw writes then the raw read-back of the same items, with no
             // product in between, against the raw writes alone; and how close the product comes to that bound.
             if (dynamoPairs?.Where(p => p.ReadBack is not null).ToList() is { Count: >= 1 } bound)
@@ -133,11 +136,13 @@ public sealed record BenchResults(
     private static Ratio OfPairs(string name, IReadOnlyList<SideBySide> pairs, Func<SideBySide, double> ratio) =>
         new(name, Median.OfRatios([.. pairs.Select(ratio)]), null, ">=", pairs.Count < 2 ? null : EachPair(pairs, ratio));
 
-    private static Ratio Paired(string name, double ofFigures, IReadOnlyList<SideBySide>? pairs, Func<SideBySide, double> ratio, double goal)
+    private static Ratio Paired(string name, double ofFigures, IReadOnlyList<SideBySide>? pairs, Func<SideBySide, double> ratio, double? goal,
+        string? note = null)
     {
-        if (pairs is not { Count: >= 2 }) return new Ratio(name, ofFigures, goal, ">=");
+        var prefix = note is null ? "" : note + "; ";
+        if (pairs is not { Count: >= 2 }) return new Ratio(name, ofFigures, goal, ">=", note);
         return new Ratio(name, Median.OfRatios([.. pairs.Select(ratio)]), goal, ">=",
-            $"{EachPair(pairs, ratio)}; of the median runs: {ofFigures.ToString("0.00", CultureInfo.InvariantCulture)}");
+            $"{prefix}{EachPair(pairs, ratio)}; of the median runs: {ofFigures.ToString("0.00", CultureInfo.InvariantCulture)}");
     }
 
     /// <summary>"median of 3 side-by-side pairs: 0.50 / 0.25 / 0.67" (in run order).</summary>
