@@ -100,7 +100,7 @@ public static partial class JobsApi
         // Only a request that may create a job counts against the caller's limit (a replay of an idempotent one too).
         if (limit.Refuse(request.HttpContext) is { } tooMany) return tooMany;
 
-        var jobId = Guid.CreateVersion7();
+        var jobId = JobIds.Next();
         if (key.Length > 0)
         {
             // A key is the caller's own (IETF's draft: unique per client): another caller's same key and body is another

@@ -52,7 +52,7 @@ public sealed partial class PipelineWarmUp(ExtractPhase extract, StagingResolver
     {
         await Task.Yield();
         // Version 7, like a real job's id: if this silo dies before its clean-up, StagingSweep can tell the age of what it left.
-        var jobId = Guid.CreateVersion7();
+        var jobId = JobIds.Next();
         var started = Stopwatch.GetTimestamp();
         try
         {
